@@ -28,13 +28,14 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from math import prod
 from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
+
+from cnnlab.diagnosis import diagnose, error_line, explain_layer, shape_text
 
 __all__ = ["Row", "Trace", "trace"]
 
@@ -116,10 +117,10 @@ class Trace:
         return [asdict(row) for row in self.rows]
 
     def _cells(self) -> list[tuple[str, ...]]:
-        cells = [("", "input", "", "", _text(self.input_shape), "", "")]
+        cells = [("", "input", "", "", shape_text(self.input_shape), "", "")]
         for number, row in enumerate(self.rows, start=1):
-            output = "FAILED" if row.output_shape is None else _text(row.output_shape)
-            cells.append((str(number), row.name, row.type, _text(row.input_shape), output,
+            output = "FAILED" if row.output_shape is None else shape_text(row.output_shape)
+            cells.append((str(number), row.name, row.type, shape_text(row.input_shape), output,
                           f"{row.params:,}", (row.formula or "").replace("\n", "; ")))
         return cells
 
@@ -371,131 +372,18 @@ class _Recorder(TorchFunctionMode):
         else:  # the failing line is in a forward itself, between layers
             name, module, _ = self.running[-1] if self.running else ("", self.model, None)
             return (f"The forward of {name or 'the model'} ({type(module).__name__}) failed after row "
-                    f"{len(self.rows)}: {_message(error)}")
+                    f"{len(self.rows)}: {error_line(error)}")
         self.rows.append(_row(layer, None))
-        return _diagnose(self.rows, layer, error)
+        return diagnose(self.rows, layer, error)
 
 
 def _row(layer: _Layer, output_shape: Shape | None) -> Row:
     formula = None
     try:
-        formula = str(_explain(layer))
+        formula = str(explain_layer(layer))
     except (ValueError, TypeError, KeyError):  # not a 2-D conv or pool, or settings that fail
         pass
     return Row(layer.name, layer.type, layer.input_shape, output_shape, formula, layer.params, layer.settings)
-
-
-def _explain(layer: _Layer) -> Any:
-    """``cnnlab.shapes.explain`` for a conv or pool layer and its incoming height × width."""
-    # Imported here: cnnlab.shapes imports this module at its end, so this module cannot
-    # import cnnlab.shapes while it is being loaded.
-    from cnnlab.shapes import explain
-
-    s = layer.settings
-    if layer.kind not in ("conv", "conv_transpose", "max_pool", "avg_pool"):
-        raise ValueError(f"{layer.type} has no size formula")
-    if layer.input_shape is None or len(layer.input_shape) < 3:
-        raise ValueError(f"{layer.type} needs an input with a height and a width")
-    size = (layer.input_shape[-2], layer.input_shape[-1])
-    if layer.kind == "conv":
-        return explain(size, s["kernel_size"], s["stride"], s["padding"], s["dilation"])
-    if layer.kind == "conv_transpose":
-        return explain(size, s["kernel_size"], s["stride"], s["padding"], s["dilation"],
-                       layer="conv_transpose", output_padding=s["output_padding"])
-    dilation = s.get("dilation", 1)
-    return explain(size, s["kernel_size"], s["stride"], s["padding"], dilation, layer=layer.kind,
-                   ceil_mode=s["ceil_mode"])
-
-
-# ---------------------------------------------------------------- diagnosis
-
-
-def _diagnose(rows: list[Row], layer: _Layer, error: Exception) -> str:
-    """What went wrong in the last row, in the book's words, with the fix."""
-    where = f"{rows[-1].name} ({layer.type})"
-    shape = layer.input_shape
-    if shape is None:
-        return f"{where} failed: {_message(error)}"
-    if layer.kind == "linear" and layer.settings and shape[-1] != layer.settings["in_features"]:
-        return _linear_mismatch(rows, layer)
-    if layer.kind in ("conv", "conv_transpose") and layer.settings and len(shape) in (3, 4) \
-            and shape[-3] != layer.settings["in_channels"]:
-        return _channel_mismatch(rows, layer)
-    if layer.kind in ("conv", "conv_transpose", "max_pool", "avg_pool"):
-        try:
-            _explain(layer)
-        except ValueError as wrong_size:
-            return f"{where} does not fit its input of shape {_text(shape)}: {wrong_size}."
-    if layer.kind == "reshape":
-        return (f"{where} cannot give the tensor of shape {_text(shape)} ({prod(shape):,} numbers) the shape "
-                f"{_text(layer.settings.get('shape'))}: {_message(error)}\nTo flatten each example and keep "
-                f"the batch, use torch.flatten(x, 1), which gives {_text((shape[0], prod(shape[1:])))}.")
-    return f"{where} failed on its input of shape {_text(shape)}: {_message(error)}"
-
-
-def _linear_mismatch(rows: list[Row], layer: _Layer) -> str:
-    shape = layer.input_shape or ()
-    expected, out = layer.settings["in_features"], layer.settings["out_features"]
-    received = shape[-1]
-    module = layer.type != "F.linear"
-    built = f"nn.Linear({expected}, {out})" if module else f"its weight has shape ({out}, {expected})"
-    lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input features ({built}) "
-             f"but received {received}."]
-    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
-        flat = prod(shape[1:])
-        lines.append(f"It received the tensor of shape {_text(shape)} unflattened, and a linear layer only "
-                     f"looks at the last dimension ({received}). Flatten each example first: "
-                     f"torch.flatten(x, 1) gives {_text((shape[0], flat))}.")
-        received = flat
-    else:
-        lines.append(_origin(rows, shape, received))
-    if received != expected:
-        fix = (f"nn.Linear({received}, {out}), or nn.LazyLinear({out}), which reads its in_features from the "
-               f"first batch" if module else f"a weight of shape ({out}, {received})")
-        lines.append(f"Fix: {fix}.")
-    return "\n".join(lines)
-
-
-def _origin(rows: list[Row], shape: Shape, received: int) -> str:
-    """Where the ``received`` features came from: the row that flattened them, if any."""
-    for number in range(len(rows) - 1, 0, -1):  # rows before the failing one, last first
-        row = rows[number - 1]
-        if row.output_shape != shape:
-            break
-        if row.input_shape is not None and len(row.input_shape) > len(shape):
-            dims = row.input_shape[1:]
-            factors = " × ".join(str(n) for n in dims)
-            if len(dims) == 3:
-                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
-            return (f"The {received} come from row {number} ({row.name}), which flattened the tensor of "
-                    f"shape {_text(row.input_shape)}: {factors} = {received}.")
-    if rows[:-1] and rows[-2].output_shape == shape:
-        return f"The {received} come from row {len(rows) - 1} ({rows[-2].name}), with output {_text(shape)}."
-    return f"The {received} are the last dimension of the tensor of shape {_text(shape)}."
-
-
-def _channel_mismatch(rows: list[Row], layer: _Layer) -> str:
-    shape = layer.input_shape or ()
-    s = layer.settings
-    expected, received = s["in_channels"], shape[-3]
-    if rows[:-1] and rows[-2].output_shape == shape:
-        source = f"the output of row {len(rows) - 1} ({rows[-2].name})"
-    elif len(rows) == 1:
-        source = "the input itself; if your images have more channels, trace with them in input_size"
-    else:
-        source = "the tensor it was given"
-    lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input channels but received {received}: "
-             f"the tensor of shape {_text(shape)} is {source}.",
-             "Each filter has one slice per input channel, so in_channels must equal the channels coming in."]
-    if layer.type.startswith("F."):
-        kh, kw = s["kernel_size"]
-        lines.append(f"Fix: a weight of shape ({s['out_channels']}, {received // s['groups']}, {kh}, {kw}).")
-    else:
-        defaults = {"stride": (1, 1), "padding": (0, 0), "dilation": (1, 1)}
-        options = "".join(f", {key}={_short(s[key])}" for key in defaults if s[key] != defaults[key])
-        lines.append(f"Fix: nn.{layer.type}({received}, {s['out_channels']}, "
-                     f"kernel_size={_short(s['kernel_size'])}{options}).")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -525,21 +413,3 @@ def _pair(value: Any) -> Any:
     if isinstance(value, (tuple, list, torch.Size)):
         return (int(value[0]), int(value[0])) if len(value) == 1 else tuple(int(v) for v in value)
     return value
-
-
-def _short(value: Any) -> str:
-    """A setting as one would type it: ``(5, 5)`` → ``5``, ``'same'`` → ``'same'``."""
-    if isinstance(value, tuple) and len(set(value)) == 1:
-        return str(value[0])
-    return repr(value)
-
-
-def _text(shape: Any) -> str:
-    if shape is None:
-        return ""
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _message(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}"

@@ -1,0 +1,158 @@
+"""Diagnoses for ``cnnlab.trace``: what went wrong in the layer that failed, and the fix.
+
+When a model's forward pass fails, ``trace`` hands the rows recorded so far and the layer
+that raised to :func:`diagnose`, which answers in the book's words: which layer, which
+numbers, where they came from, and what to write instead. The classic case is the
+``mat1 and mat2 shapes cannot be multiplied (64x800 and 320x10)`` error of a
+``nn.Linear`` whose ``in_features`` no longer match the flattened feature maps.
+
+>>> from torch import nn
+>>> from cnnlab.models import MnistNet
+>>> from cnnlab.trace import trace
+>>> model = MnistNet()
+>>> model.conv2 = nn.Conv2d(10, 50, kernel_size=5)   # wider conv2, fc left as Linear(320, 10)
+>>> print(trace(model, (64, 1, 28, 28)).diagnosis.splitlines()[-1])
+Fix: nn.Linear(800, 10), or nn.LazyLinear(10), which reads its in_features from the first batch.
+"""
+
+from __future__ import annotations
+
+from math import prod
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cnnlab.trace import Row, Shape, _Layer
+
+
+def explain_layer(layer: _Layer) -> Any:
+    """``cnnlab.shapes.explain`` for a conv or pool layer and its incoming height × width."""
+    # Imported here: cnnlab.shapes imports cnnlab.trace (and so this module) at its end,
+    # so cnnlab.shapes may still be loading when this module is.
+    from cnnlab.shapes import explain
+
+    s = layer.settings
+    if layer.kind not in ("conv", "conv_transpose", "max_pool", "avg_pool"):
+        raise ValueError(f"{layer.type} has no size formula")
+    if layer.input_shape is None or len(layer.input_shape) < 3:
+        raise ValueError(f"{layer.type} needs an input with a height and a width")
+    size = (layer.input_shape[-2], layer.input_shape[-1])
+    if layer.kind == "conv":
+        return explain(size, s["kernel_size"], s["stride"], s["padding"], s["dilation"])
+    if layer.kind == "conv_transpose":
+        return explain(size, s["kernel_size"], s["stride"], s["padding"], s["dilation"],
+                       layer="conv_transpose", output_padding=s["output_padding"])
+    dilation = s.get("dilation", 1)
+    return explain(size, s["kernel_size"], s["stride"], s["padding"], dilation, layer=layer.kind,
+                   ceil_mode=s["ceil_mode"])
+
+
+def diagnose(rows: list[Row], layer: _Layer, error: Exception) -> str:
+    """What went wrong in the last row, in the book's words, with the fix."""
+    where = f"{rows[-1].name} ({layer.type})"
+    shape = layer.input_shape
+    if shape is None:
+        return f"{where} failed: {error_line(error)}"
+    if layer.kind == "linear" and layer.settings and shape[-1] != layer.settings["in_features"]:
+        return _linear_mismatch(rows, layer)
+    if layer.kind in ("conv", "conv_transpose") and layer.settings and len(shape) in (3, 4) \
+            and shape[-3] != layer.settings["in_channels"]:
+        return _channel_mismatch(rows, layer)
+    if layer.kind in ("conv", "conv_transpose", "max_pool", "avg_pool"):
+        try:
+            explain_layer(layer)
+        except ValueError as wrong_size:
+            return f"{where} does not fit its input of shape {shape_text(shape)}: {wrong_size}."
+    if layer.kind == "reshape":
+        flat = shape_text((shape[0], prod(shape[1:])))
+        return (f"{where} cannot give the tensor of shape {shape_text(shape)} ({prod(shape):,} numbers) "
+                f"the shape {shape_text(layer.settings.get('shape'))}: {error_line(error)}\n"
+                f"To flatten each example and keep the batch, use torch.flatten(x, 1), which gives {flat}.")
+    return f"{where} failed on its input of shape {shape_text(shape)}: {error_line(error)}"
+
+
+def _linear_mismatch(rows: list[Row], layer: _Layer) -> str:
+    shape = layer.input_shape or ()
+    expected, out = layer.settings["in_features"], layer.settings["out_features"]
+    received = shape[-1]
+    module = layer.type != "F.linear"
+    built = f"nn.Linear({expected}, {out})" if module else f"its weight has shape ({out}, {expected})"
+    lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input features ({built}) "
+             f"but received {received}."]
+    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
+        flat = prod(shape[1:])
+        lines.append(f"It received the tensor of shape {shape_text(shape)} unflattened, and a linear layer "
+                     f"only looks at the last dimension ({received}). Flatten each example first: "
+                     f"torch.flatten(x, 1) gives {shape_text((shape[0], flat))}.")
+        received = flat
+    else:
+        lines.append(_origin(rows, shape, received))
+    if received != expected:
+        fix = (f"nn.Linear({received}, {out}), or nn.LazyLinear({out}), which reads its in_features from the "
+               f"first batch" if module else f"a weight of shape ({out}, {received})")
+        lines.append(f"Fix: {fix}.")
+    return "\n".join(lines)
+
+
+def _origin(rows: list[Row], shape: Shape, received: int) -> str:
+    """Where the ``received`` features came from: the row that flattened them, if any."""
+    for number in range(len(rows) - 1, 0, -1):  # rows before the failing one, last first
+        row = rows[number - 1]
+        if row.output_shape != shape:
+            break
+        if row.input_shape is not None and len(row.input_shape) > len(shape):
+            dims = row.input_shape[1:]
+            factors = " × ".join(str(n) for n in dims)
+            if len(dims) == 3:
+                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
+            return (f"The {received} come from row {number} ({row.name}), which flattened the tensor of "
+                    f"shape {shape_text(row.input_shape)}: {factors} = {received}.")
+    if rows[:-1] and rows[-2].output_shape == shape:
+        return (f"The {received} come from row {len(rows) - 1} ({rows[-2].name}), "
+                f"with output {shape_text(shape)}.")
+    return f"The {received} are the last dimension of the tensor of shape {shape_text(shape)}."
+
+
+def _channel_mismatch(rows: list[Row], layer: _Layer) -> str:
+    shape = layer.input_shape or ()
+    s = layer.settings
+    expected, received = s["in_channels"], shape[-3]
+    if rows[:-1] and rows[-2].output_shape == shape:
+        source = f"the output of row {len(rows) - 1} ({rows[-2].name})"
+    elif len(rows) == 1:
+        source = "the input itself; if your images have more channels, trace with them in input_size"
+    else:
+        source = "the tensor it was given"
+    lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input channels but received {received}: "
+             f"the tensor of shape {shape_text(shape)} is {source}.",
+             "Each filter has one slice per input channel, so in_channels must equal the channels coming in."]
+    if layer.type.startswith("F."):
+        kh, kw = s["kernel_size"]
+        lines.append(f"Fix: a weight of shape ({s['out_channels']}, {received // s['groups']}, {kh}, {kw}).")
+    else:
+        defaults = {"stride": (1, 1), "padding": (0, 0), "dilation": (1, 1)}
+        options = "".join(f", {key}={short_setting(s[key])}" for key in defaults if s[key] != defaults[key])
+        lines.append(f"Fix: nn.{layer.type}({received}, {s['out_channels']}, "
+                     f"kernel_size={short_setting(s['kernel_size'])}{options}).")
+    return "\n".join(lines)
+
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def short_setting(value: Any) -> str:
+    """A setting as one would type it: ``(5, 5)`` → ``5``, ``'same'`` → ``'same'``."""
+    if isinstance(value, tuple) and len(set(value)) == 1:
+        return str(value[0])
+    return repr(value)
+
+
+def shape_text(shape: Any) -> str:
+    if shape is None:
+        return ""
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def error_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
