@@ -1,0 +1,149 @@
+"""Chapter 1 exercises: the shape of a batch, channels-last strides, normalised pixels, memory.
+
+>>> from cnnlab.exercises import ch01 as check
+>>> print(check.ex1_1(...))
+❌ Not yet. Replace the ... with your answer, then run the cell again.
+>>> print(check.ex1_1((3, 64, 32, 32)))
+❌ Not yet. The batch dimension comes first in PyTorch: N, then C, H, W.
+>>> bool(check.ex1_3(-0.4242))
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+
+
+def _int_tuple(answer: Any) -> tuple[int, ...] | None:
+    """``answer`` as a tuple of ints when it is a tuple, list or ``torch.Size`` of whole numbers."""
+    if isinstance(answer, (tuple, list, torch.Size)):
+        numbers = [as_int(value) for value in answer]
+        if all(number is not None for number in numbers):
+            return tuple(numbers)  # type: ignore[arg-type]
+    return None
+
+
+def _number(answer: Any) -> float | None:
+    """``answer`` as a float (a one-element tensor counts), else None."""
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    if isinstance(answer, bool):
+        return None
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return None
+
+
+def ex1_1(answer: Any) -> Feedback:
+    """Checks the shape of a batch of 64 RGB images of 32×32 pixels: (64, 3, 32, 32)."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    shape = _int_tuple(answer)
+    if shape is None:
+        return wrong("Give the shape as a tuple of whole numbers, like torch.Size prints it: (…, …, …, …).")
+    if shape == (64, 3, 32, 32):
+        return right("(N, C, H, W): 64 images, 3 channels, 32 rows, 32 columns.")
+    if shape == (64, 32, 32, 3):
+        return wrong("That is the channels-last order (N, H, W, C) of TensorFlow and NumPy images; a PyTorch "
+                     "tensor's shape is (N, C, H, W), whatever its memory format.")
+    if shape == (3, 64, 32, 32):
+        return wrong("The batch dimension comes first in PyTorch: N, then C, H, W.")
+    if len(shape) == 3 and sorted(shape) == [3, 32, 32]:
+        return wrong("That is the shape of ONE image; a batch adds a first dimension: how many images?")
+    if len(shape) == 4 and shape[0] == 64 and 1 in shape[1:2] and shape[2:] == (32, 32):
+        return wrong("One channel is a grayscale image; an RGB image has a channel for red, green and blue.")
+    if len(shape) == 3 and 64 in shape:
+        return wrong("Four dimensions: number of images, channels, height, width. One is missing.")
+    return wrong("Check each number in the order (N, C, H, W): images in the batch, channels per pixel, "
+                 "rows, columns.")
+
+
+def ex1_2(answer: Any) -> Feedback:
+    """Checks the strides of a (64, 3, 32, 32) tensor in channels-last memory format."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    strides = _int_tuple(answer)
+    if strides is None:
+        return wrong("Give the strides as a tuple of four whole numbers, as x.stride() prints them.")
+    if strides == (3072, 1, 96, 3):
+        return right("one step in C moves 1 value, in W 3 values (one pixel's channels), "
+                     "in H 96 (a row of 32 pixels), in N 3072 (a whole image).")
+    if strides == (3072, 1024, 32, 1):
+        return wrong("Those are the strides of the default, contiguous channels-first layout. In "
+                     "channels-last the channels of one pixel lie next to each other: what does a step in C "
+                     "cost then?")
+    if strides == (64, 3, 32, 32):
+        return wrong("That is the shape. A stride is how many values memory skips for one step along a "
+                     "dimension (x.stride()).")
+    if strides == (3072, 96, 3, 1):
+        return wrong("Right numbers, wrong order: x.stride() lists strides in the order of the shape's "
+                     "dimensions, (N, C, H, W), even when memory is laid out as N, H, W, C.")
+    if len(strides) == 4 and strides[1] == 1 and strides[2] == 3 and strides[3] == 96:
+        return wrong("H and W are swapped: one step to the right skips one pixel (its channels), one step "
+                     "down skips a whole row of pixels.")
+    return wrong("Picture the memory in channels-last: R G B of pixel (0, 0), then R G B of pixel (0, 1), "
+                 "… How many values lie between neighbours along C, W, H and N?")
+
+
+def _pixel_feedback(answer: Any, pixel: int, expected: float) -> Feedback | None:
+    value = _number(answer)
+    if value is None:
+        return wrong("Give a number, e.g. a float with 3 or 4 decimals.")
+    scaled = pixel / 255
+    slips = [
+        (expected, None),
+        (scaled, "That is what ToTensor() gives. Normalize then subtracts the mean and divides by the std."),
+        (scaled - MNIST_MEAN, "You subtracted the mean; now divide by the standard deviation too."),
+        ((scaled - 0.1370) / MNIST_STD, "That uses 0.1370, seed 000's typo: MNIST's mean is 0.1307."),
+        ((scaled - 0.5) / 0.5, "That is Normalize((0.5,), (0.5,)), which maps [0, 1] to [−1, 1]; the "
+                               "exercise uses MNIST's mean and std."),
+        ((pixel - MNIST_MEAN) / MNIST_STD, "ToTensor() divides by 255 first: the mean and std are on a "
+                                           "0–1 scale."),
+        (scaled / MNIST_STD - MNIST_MEAN, "Subtract the mean first, then divide: (x − mean) / std."),
+        (-expected, "Check the sign: (x − mean) / std."),
+    ]
+    for candidate, hint in slips:
+        if abs(value - candidate) < 2e-3:
+            return right(f"({pixel}/255 − {MNIST_MEAN}) / {MNIST_STD} ≈ {expected:.4f}.") if hint is None \
+                else wrong(hint)
+    return None
+
+
+def ex1_3(answer: Any) -> Feedback:
+    """Checks the normalised value of a black MNIST pixel (0): (0 − 0.1307) / 0.3081 ≈ −0.4242."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    feedback = _pixel_feedback(answer, 0, (0 - MNIST_MEAN) / MNIST_STD)
+    if feedback is not None:
+        return feedback
+    return wrong("Two steps: ToTensor() maps 0–255 to 0–1, then Normalize computes (x − mean) / std "
+                 "with mean 0.1307 and std 0.3081.")
+
+
+def ex1_4(answer: Any) -> Feedback:
+    """Checks the bytes taken by MNIST's 60,000 training images as float32: 188,160,000."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    value = as_int(answer)
+    if value is None:
+        return wrong("Give a whole number of bytes (you may compute it: 60_000 * ...).")
+    pixels = 60_000 * 28 * 28
+    if value == pixels * 4:
+        return right("60,000 · 1 · 28 · 28 values · 4 bytes ≈ 188 MB; as uint8 it is a quarter of that, "
+                     "which is why cnnlab keeps images as uint8 and converts each batch.")
+    slips = {
+        pixels: "That is the uint8 size (1 byte per pixel). float32 takes 4 bytes per value.",
+        pixels * 8: "8 bytes is float64; PyTorch's default float is float32, 4 bytes.",
+        pixels * 3 * 4: "MNIST is grayscale: one channel, not three.",
+        pixels * 2: "2 bytes is float16 or bfloat16; ToTensor() gives float32, 4 bytes.",
+        28 * 28 * 4: "That is one image; the training set has 60,000 of them.",
+    }
+    return wrong(slips.get(value, "Count the values (N · C · H · W), then multiply by the bytes per value "
+                                  "(x.element_size())."))
