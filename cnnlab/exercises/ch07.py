@@ -1,0 +1,147 @@
+"""Chapter 7 exercises: counting parameters, a conv-BN-ReLU-pool block, a loss, an optimiser.
+
+>>> from torch import nn
+>>> from cnnlab.exercises import ch07 as check
+>>> print(check.ex7_1(16 * 32 * 3 * 3))
+❌ Not yet. The bias is missing: every filter (output channel) adds one bias.
+>>> print(check.ex7_4(nn.MSELoss()))
+✅ Right! A price is a number, not a class: a regression loss such as MSELoss compares numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import nn, optim
+
+from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.trace import trace
+
+
+def ex7_1(answer: Any) -> Feedback:
+    """The number of parameters of ``nn.Conv2d(16, 32, kernel_size=3)``."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    value = as_int(answer)
+    if value is None:
+        return wrong(f"Answer with a number of parameters, got {answer!r}.")
+    slips = {
+        16 * 32 * 9: "The bias is missing: every filter (output channel) adds one bias.",
+        16 * 32 * 9 + 16: "One bias per OUTPUT channel (per filter), not per input channel.",
+        16 * 32 * 9 + 1: "Each of the filters has its own bias, not one for the whole layer.",
+        32 * 9 + 32: "Each filter spans all 16 input channels: it holds 16 × 3 × 3 weights.",
+        16 * 9 + 16: "There are 32 filters, one per output channel, each with 16 × 3 × 3 weights.",
+        16 * 32 + 32: "Each filter holds a 3 × 3 window per input channel, not one number.",
+    }
+    if value == 16 * 32 * 9 + 32:
+        return right("32 filters × (16 × 3 × 3 weights) + 32 biases = 4,640.")
+    return wrong(slips.get(value, "Count one filter (in_channels × k × k weights), multiply by the number "
+                                  "of filters, then add the biases."))
+
+
+def ex7_2(answer: Any) -> Feedback:
+    """The number of learnable parameters of ``nn.BatchNorm2d(32)``."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    value = as_int(answer)
+    if value is None:
+        return wrong(f"Answer with a number of parameters, got {answer!r}.")
+    if value == 64:
+        return right("A scale γ and a shift β per channel: 2 × 32 = 64. The running mean and variance "
+                     "are buffers, not parameters.")
+    slips = {
+        128: "The running mean and variance are statistics, stored as buffers: the optimiser never "
+             "trains them.",
+        32: "BatchNorm learns two numbers per channel: a scale and a shift.",
+        0: "BatchNorm normalises, then learns to scale and shift each channel again.",
+        96: "Only the scale and the shift are learned; the running statistics are buffers.",
+    }
+    return wrong(slips.get(value, "Ask PyTorch: sum(p.numel() for p in nn.BatchNorm2d(32).parameters())."))
+
+
+_ORDER = ("convolution", "batch norm", "ReLU", "pooling")
+
+
+def _kind(row_type: str) -> str | None:
+    """Which part of a conv-BN-ReLU-pool block a ``trace`` row is, if any."""
+    lowered = row_type.lower()
+    for word, kind in (("conv", "convolution"), ("batchnorm", "batch norm"), ("relu", "ReLU"),
+                       ("pool", "pooling")):
+        if word in lowered:
+            return kind
+    return None
+
+
+def ex7_3(answer: Any) -> Feedback:
+    """A block conv → BatchNorm → ReLU → pool that maps (1, 16, 14, 14) to (1, 32, 7, 7)."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    run = run_zero_batch(answer, (1, 16, 14, 14))
+    if run.problem is not None:
+        return wrong(sentence(run.problem))
+    shape = run.shape
+    assert shape is not None
+    if len(shape) != 4:
+        return wrong(f"The block must keep the (N, C, H, W) layout, but gives {shape}: no Flatten here.")
+    if shape[1] != 32:
+        return wrong(f"The block gives {shape[1]} channels: the convolution's out_channels sets them (32).")
+    if shape[2:] == (14, 14):
+        return wrong("The size stays 14×14: the block needs a pooling layer that halves it.")
+    if shape[2:] != (7, 7):
+        return wrong(f"The block gives {shape[2]}×{shape[3]}. The convolution should keep 14×14 "
+                     "(padding (k − 1) / 2 on each side) and the pooling halve it.")
+    kinds = [kind for row in trace(answer, (1, 16, 14, 14)).rows if (kind := _kind(row.type))]
+    missing_parts = [part for part in _ORDER if part not in kinds]
+    if missing_parts:
+        return wrong(f"The shape is right, but the block has no {' and no '.join(missing_parts)}.")
+    if [kind for kind in kinds if kind in _ORDER][:4] != list(_ORDER):
+        return wrong(f"The shape is right, but the order is {' → '.join(kinds)}; the task asks for "
+                     "convolution → batch norm → ReLU → pooling, as in seed 004's blocks.")
+    return right("(1, 16, 14, 14) → conv keeps 14×14 with 32 channels → BN → ReLU → pool → (1, 32, 7, 7).")
+
+
+_REGRESSION = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+
+
+def ex7_4(answer: Any) -> Feedback:
+    """A loss for predicting a price (a number) from a photo: an ``nn`` loss, class or instance."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    loss = answer if isinstance(answer, type) else type(answer)
+    if not issubclass(loss, nn.Module) or not loss.__name__.endswith("Loss"):
+        return wrong("Answer with a loss from torch.nn, e.g. nn.SomethingLoss().")
+    if issubclass(loss, _REGRESSION):
+        return right("A price is a number, not a class: a regression loss such as "
+                     f"{loss.__name__} compares numbers.")
+    if issubclass(loss, (nn.CrossEntropyLoss, nn.NLLLoss)):
+        return wrong(f"{loss.__name__} is for classification: it wants one score per class and a class "
+                     "index as the target. A price is a number.")
+    if issubclass(loss, (nn.BCELoss, nn.BCEWithLogitsLoss)):
+        return wrong(f"{loss.__name__} is for yes/no questions (probabilities); a price is any number.")
+    return wrong(f"{loss.__name__} is not the usual choice here: which loss measures how far one number "
+                 "is from another?")
+
+
+def ex7_5(answer: Any) -> Feedback:
+    """An SGD optimiser for ``MnistNet()`` with momentum 0.9 and L2 regularisation 5e-4."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    if isinstance(answer, type):
+        return wrong("That is the class; create the optimiser: optim.SGD(model.parameters(), ...).")
+    if not isinstance(answer, optim.Optimizer):
+        return wrong(f"Expected an optimiser from torch.optim, got {type(answer).__name__}.")
+    if not isinstance(answer, optim.SGD):
+        return wrong(f"That is {type(answer).__name__}; the task asks for plain SGD with momentum.")
+    group = answer.param_groups[0]
+    count = sum(p.numel() for group in answer.param_groups for p in group["params"])
+    if count != 8490:
+        return wrong(f"The optimiser holds {count:,} numbers, but MnistNet has 8,490: "
+                     "give it model.parameters().")
+    if group.get("momentum", 0) != 0.9:
+        return wrong(f"momentum is {group.get('momentum', 0)}; the task asks for 0.9.")
+    if group.get("weight_decay", 0) == 0:
+        return wrong("There is no L2 regularisation yet: in PyTorch's optimisers it is called weight_decay.")
+    if group["weight_decay"] != 5e-4:
+        return wrong(f"weight_decay is {group['weight_decay']}; the task asks for 5e-4.")
+    return right("SGD with momentum 0.9; weight_decay=5e-4 adds 5e-4 · w to every gradient, the L2 penalty.")

@@ -1,0 +1,105 @@
+"""Chapter 8 exercises: LeNet-5's C5, its parameters, and LeNet-5 for 32×32 images.
+
+>>> from torch import nn
+>>> from cnnlab.exercises import ch08 as check
+>>> print(check.ex8_1(nn.Conv2d(16, 120, kernel_size=5)))
+✅ Right! A 5×5 kernel on a 5×5 map fits exactly once: (1, 16, 5, 5) → (1, 120, 1, 1).
+>>> print(check.ex8_2(400))
+❌ Not yet. 400 = 16 · 5 · 5 is the size for 28×28 images; follow a 32×32 image through the layers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import nn
+
+from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.models import count_parameters
+
+
+def ex8_1(answer: Any) -> Feedback:
+    """LeNet5Classic's C5: a layer that maps (1, 16, 5, 5) to (1, 120, 1, 1) by convolution."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    if isinstance(answer, nn.Linear):
+        return wrong("A Linear layer is the modern LeNet-5's fc1; the classic C5 is a convolution, so "
+                     "that it keeps the (N, C, H, W) layout.")
+    run = run_zero_batch(answer, (1, 16, 5, 5))
+    if run.problem is not None:
+        return wrong(sentence(run.problem))
+    convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
+    if not convolutions:
+        return wrong("C5 is a convolution: build it with nn.Conv2d.")
+    shape = run.shape
+    assert shape is not None
+    if len(shape) != 4 or shape[1] != 120:
+        return wrong(f"The layer gives {shape}; C5 has 120 filters, so 120 output channels.")
+    if shape[2:] == (5, 5):
+        return wrong("The output is still 5×5: C5 has no padding, its window covers the whole map.")
+    if shape[2:] != (1, 1):
+        return wrong(f"The output is {shape[2]}×{shape[3]}: the kernel must be as large as the 5×5 map, "
+                     "so that it fits exactly once.")
+    return right("A 5×5 kernel on a 5×5 map fits exactly once: (1, 16, 5, 5) → (1, 120, 1, 1).")
+
+
+def ex8_2(answer: Any) -> Feedback:
+    """The flattened size after ``Backbone`` (seed 002's LeNet-5) for a 32×32 image."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    value = as_int(answer)
+    if value is None:
+        return wrong(f"Answer with a whole number (channels × height × width), got {answer!r}.")
+    if value == 576:
+        return right("32 → conv1 (padding 2) 32 → pool 16 → conv2 12 → pool 6: 16 · 6 · 6 = 576.")
+    slips = {
+        400: "400 = 16 · 5 · 5 is the size for 28×28 images; follow a 32×32 image through the layers.",
+        16 * 8 * 8: "conv2 has no padding: its 5×5 kernel shrinks the map by 4.",
+        16 * 12 * 12: "That is the size before the second pooling.",
+        6 * 16 * 16: "That is the size after the first pooling; the head sees the output of the backbone.",
+        6 * 6 * 6: "The flattened tensor has the channels of conv2, the last convolution.",
+        36: "Multiply by the number of channels too.",
+        16 * 7 * 7: "Check conv2: 16 − 5 + 1.",
+    }
+    return wrong(slips.get(value, "Follow the image: conv1 (padding 2), pool, conv2 (no padding), pool; "
+                                  "then channels × height × width."))
+
+
+def ex8_3(answer: Any) -> Feedback:
+    """A LeNet-5 that maps a (1, 1, 32, 32) batch to (1, 10) scores."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    run = run_zero_batch(answer, (1, 1, 32, 32))
+    if run.problem is not None:
+        return wrong(sentence(run.problem))
+    if run.shape != (1, 10):
+        return wrong(f"One 32×32 image should give (1, 10): ten scores. The model gives {run.shape}.")
+    convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
+    if len(convolutions) < 2:
+        return wrong("The model runs, but it is no longer LeNet-5: keep its two convolutions.")
+    if convolutions[0].padding in ((0, 0), "valid"):
+        return right("With padding 0 a 32×32 image shrinks to 28×28 in conv1, exactly as in LeCun's "
+                     f"original, and the rest is unchanged ({count_parameters(answer):,} parameters).")
+    return right("It runs. (LeCun's own fix keeps fc1 at 400 inputs: conv1 without padding turns 32×32 "
+                 "into 28×28.)")
+
+
+def ex8_4(answer: Any) -> Feedback:
+    """The number of parameters of LeNet5Classic's C5, ``nn.Conv2d(16, 120, kernel_size=5)``."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    value = as_int(answer)
+    if value is None:
+        return wrong(f"Answer with a number of parameters, got {answer!r}.")
+    if value == 48_120:
+        return right("120 filters × (16 × 5 × 5) + 120 biases = 48,120, as many as fc1 = "
+                     "nn.Linear(400, 120) has.")
+    slips = {
+        48_000: "The bias is missing: one per filter.",
+        16 * 120 + 120: "Each filter holds a 5 × 5 window per input channel.",
+        120 * 25 + 120: "Each filter spans all 16 input channels.",
+        48_016: "One bias per output channel (filter), not per input channel.",
+        61_706: "61,706 is the whole network; count only C5.",
+    }
+    return wrong(slips.get(value, "Weights: out_channels × in_channels × 5 × 5; then add the biases."))
