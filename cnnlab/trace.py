@@ -145,8 +145,10 @@ class Trace:
         diagnosis = "" if self.diagnosis is None else (
             '<div class="cnnlab-diagnosis" style="white-space: pre-wrap; color: #a40000; '
             f'margin-top: 0.5em">{html.escape(self.diagnosis)}</div>')
-        return (f'<table class="cnnlab-trace" style="font-family: monospace"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>"
+        # The table keeps one row per line and scrolls sideways in a narrow column.
+        return ('<div class="cnnlab-trace-wrapper" style="overflow-x: auto">'
+                '<table class="cnnlab-trace" style="font-family: monospace; white-space: nowrap">'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
                 f"<div>total params: {self.total_params:,}</div>{diagnosis}")
 
 

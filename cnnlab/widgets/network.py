@@ -1,0 +1,364 @@
+"""Shapes through a stack of layers, recomputed from each layer's settings.
+
+The network shape stack lets a reader change a layer (conv1's out channels, fc1's in
+features, ...) and see every shape after it update, in the static book too, where no
+PyTorch runs. So the layers become plain dicts (``layers_from_trace``), and ``propagate``
+recomputes the shapes with ``cnnlab.shapes``, finds the first layer that breaks and says
+why in the words of ``cnnlab.trace``. ``network.js`` does the same in the browser
+(tests/test_widget_parity.py compares them), and ``to_module`` builds the edited stack in
+PyTorch, which the tests use to check both against the real thing.
+
+>>> from cnnlab.models import MnistNet
+>>> from cnnlab.trace import trace
+>>> layers = layers_from_trace(trace(MnistNet(), (1, 1, 28, 28)))
+>>> [layer["name"] for layer in layers][-2:]
+['view', 'fc']
+>>> layers[3]["out_channels"] = 50          # conv2 with 50 filters: 50·4·4 = 800 features
+>>> result = propagate(layers, (1, 1, 28, 28))
+>>> result.broken, result.fix
+(7, 'nn.Linear(800, 10)')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from math import prod
+from typing import Any
+
+import torch
+from torch import nn
+
+from cnnlab.shapes import explain
+
+Shape = tuple[int, ...]
+Layer = dict[str, Any]
+Row = dict[str, Any]
+
+# What each traced type does to a shape; any other type keeps its recorded shapes ("fixed").
+KINDS = {"Conv2d": "conv", "ConvTranspose2d": "conv_transpose", "MaxPool2d": "max_pool",
+         "F.max_pool2d": "max_pool", "AvgPool2d": "avg_pool", "F.avg_pool2d": "avg_pool", "Linear": "linear",
+         "Flatten": "flatten", "torch.flatten": "flatten", "Tensor.flatten": "flatten",
+         "Tensor.view": "reshape", "Tensor.reshape": "reshape", "torch.reshape": "reshape",
+         "BatchNorm2d": "batch_norm", "AdaptiveAvgPool2d": "adaptive", "AdaptiveMaxPool2d": "adaptive",
+         "F.adaptive_avg_pool2d": "adaptive", "F.adaptive_max_pool2d": "adaptive"}
+SHAPE_KEEPING = {"ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "ELU", "Softmax", "LogSoftmax", "Dropout",
+                 "Dropout2d", "Identity", "F.relu", "torch.relu", "Tensor.relu", "F.leaky_relu", "F.gelu",
+                 "torch.tanh", "Tensor.tanh", "torch.sigmoid", "Tensor.sigmoid", "F.dropout", "F.softmax",
+                 "F.log_softmax"}
+
+
+def _plain(value: Any) -> Any:
+    """Tuples become lists, so that settings and shapes travel as JSON to the browser."""
+    return [_plain(v) for v in value] if isinstance(value, (tuple, list)) else value
+
+
+def layers_from_trace(result: Any) -> list[Layer]:
+    """The rows of a ``cnnlab.trace.trace`` result as editable layer dicts.
+
+    Each dict has ``name``, ``type`` (as trace writes it), ``kind`` (what it does to a
+    shape), its settings, ``params``, and the recorded ``input_shape``/``output_shape``.
+
+    >>> from cnnlab.trace import trace
+    >>> layer = layers_from_trace(trace(nn.Conv2d(1, 6, 5), (1, 1, 28, 28)))[0]
+    >>> layer["kind"], layer["kernel_size"], layer["output_shape"]
+    ('conv', [5, 5], [1, 6, 24, 24])
+    """
+    layers = []
+    for row in result.rows:
+        kind = KINDS.get(row.type, "keep" if row.type in SHAPE_KEEPING else "fixed")
+        if row.type.startswith("F.") and kind in ("conv", "linear"):
+            kind = "fixed"  # a function with a given weight: nothing to edit
+        layer = {"name": row.name, "type": row.type, "kind": kind, "params": row.params,
+                 "input_shape": _plain(row.input_shape), "output_shape": _plain(row.output_shape)}
+        layer.update({key: _plain(value) for key, value in row.settings.items()})
+        if kind == "batch_norm":
+            layer.setdefault("num_features", row.input_shape[1])
+        if kind == "adaptive":
+            layer["output_size"] = list(row.output_shape[-2:])
+        layers.append(layer)
+    return layers
+
+
+def text(shape: Any) -> str:
+    """A shape as trace prints it.
+
+    >>> text((1, 6, 28, 28)), text((10,))
+    ('(1, 6, 28, 28)', '(10,)')
+    """
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def short(value: Any) -> str:
+    """A setting as one would type it: ``[5, 5]`` → ``5``, ``'same'`` → ``'same'``.
+
+    >>> short([5, 5]), short([3, 5]), short("same"), short(2)
+    ('5', '(3, 5)', "'same'", '2')
+    """
+    if isinstance(value, list):
+        return str(value[0]) if len(set(value)) == 1 else text(value)
+    return repr(value)
+
+
+def conv_code(layer: Layer, in_channels: int) -> str:
+    """``nn.Conv2d(...)`` as trace suggests it, with non-default options only.
+
+    >>> conv_code({"type": "Conv2d", "out_channels": 16, "kernel_size": [5, 5], "stride": [1, 1],
+    ...            "padding": [2, 2], "dilation": [1, 1]}, 6)
+    'nn.Conv2d(6, 16, kernel_size=5, padding=2)'
+    """
+    defaults = {"stride": "1", "padding": "0", "dilation": "1"}
+    options = "".join(f", {key}={short(layer[key])}" for key in defaults
+                      if short(layer.get(key, 1 if key != "padding" else 0)) != defaults[key])
+    return (f"nn.{layer['type']}({in_channels}, {layer['out_channels']}, "
+            f"kernel_size={short(layer['kernel_size'])}{options})")
+
+
+class _Breaks(Exception):
+    """The layer cannot run: ``diagnosis`` says why (as trace would), ``fix`` what to change."""
+
+    def __init__(self, diagnosis: str, fix: str = "") -> None:
+        super().__init__(diagnosis)
+        self.diagnosis, self.fix = diagnosis, fix
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What ``propagate`` found: one row per layer reached, like trace's rows.
+
+    ``rows[i]`` has ``input_shape``, ``output_shape`` (``None`` for the layer that breaks),
+    ``formula`` (``str(explain(...))`` for convolution and pooling) and ``params``.
+    ``broken`` is the index of the layer that breaks, or -1.
+
+    >>> layers = [{"name": "flat", "type": "Flatten", "kind": "flatten", "start_dim": 1, "end_dim": -1}]
+    >>> propagate(layers, (1, 16, 5, 5)).output_shape
+    (1, 400)
+    """
+
+    rows: list[Row]
+    broken: int
+    diagnosis: str
+    fix: str
+    output_shape: Shape | None
+
+
+def _origin(rows: list[Row], names: list[str], shape: Shape, received: int) -> str:
+    """Where the ``received`` features came from (trace's words), from the rows before the last."""
+    for number in range(len(rows) - 1, 0, -1):
+        row = rows[number - 1]
+        if row["output_shape"] != shape:
+            break
+        if len(row["input_shape"]) > len(shape):
+            dims = row["input_shape"][1:]
+            factors = " × ".join(str(n) for n in dims)
+            if len(dims) == 3:
+                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
+            return (f"The {received} come from row {number} ({names[number - 1]}), which flattened the "
+                    f"tensor of shape {text(row['input_shape'])}: {factors} = {received}.")
+    if len(rows) > 1 and rows[-2]["output_shape"] == shape:
+        return (f"The {received} come from row {len(rows) - 1} ({names[len(rows) - 2]}), "
+                f"with output {text(shape)}.")
+    return f"The {received} are the last dimension of the tensor of shape {text(shape)}."
+
+
+def _linear_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
+    expected, out, received = layer["in_features"], layer["out_features"], shape[-1]
+    lines = [f"{where} expects {expected} input features (nn.Linear({expected}, {out})) "
+             f"but received {received}."]
+    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
+        flat = prod(shape[1:])
+        lines.append(f"It received the tensor of shape {text(shape)} unflattened, and a linear layer "
+                     f"only looks at the last dimension ({received}). Flatten each example first: "
+                     f"torch.flatten(x, 1) gives {text((shape[0], flat))}.")
+        received = flat
+    else:
+        lines.append(_origin(rows, names, shape, received))
+    lines.append(f"Fix: nn.Linear({received}, {out}), or nn.LazyLinear({out}), which reads its "
+                 f"in_features from the first batch.")
+    return _Breaks("\n".join(lines), f"nn.Linear({received}, {out})")
+
+
+def _channel_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
+    received = shape[-3]
+    if len(rows) > 1 and rows[-2]["output_shape"] == shape:
+        source = f"the output of row {len(rows) - 1} ({names[len(rows) - 2]})"
+    elif len(rows) == 1:
+        source = "the input itself; if your images have more channels, trace with them in input_size"
+    else:
+        source = "the tensor it was given"
+    fix = conv_code(layer, received)
+    return _Breaks(f"{where} expects {layer['in_channels']} input channels but received {received}: the "
+                   f"tensor of shape {text(shape)} is {source}.\nEach filter has one slice per input "
+                   f"channel, so in_channels must equal the channels coming in.\nFix: {fix}.", fix)
+
+
+def _explain(where: str, layer: Layer, shape: Shape) -> Any:
+    """``cnnlab.shapes.explain`` for a convolution or pooling layer and its incoming height × width."""
+    if len(shape) < 3:
+        raise _Breaks(f"{where} does not fit its input of shape {text(shape)}: "
+                      f"{layer['type']} needs an input with a height and a width.")
+    pair = {key: tuple(value) if isinstance(value, list) else value for key, value in layer.items()}
+    try:
+        return explain((shape[-2], shape[-1]), pair["kernel_size"], pair["stride"], pair["padding"],
+                       pair.get("dilation", 1), layer=layer["kind"], ceil_mode=pair.get("ceil_mode", False),
+                       output_padding=pair.get("output_padding", 0))
+    except ValueError as wrong_size:
+        hint = str(wrong_size).rsplit("; ", 1)[-1] if "; use" in str(wrong_size) else ""
+        raise _Breaks(f"{where} does not fit its input of shape {text(shape)}: {wrong_size}.", hint) from None
+
+
+def _reshape(where: str, layer: Layer, shape: Shape) -> Shape:
+    target, numbers = list(layer["shape"]), prod(shape)
+    known = prod(n for n in target if n != -1)
+    if -1 in target and known and numbers % known == 0:
+        target[target.index(-1)] = numbers // known
+    if prod(target) != numbers or -1 in target:
+        wanted = "[" + ", ".join(str(n) for n in layer["shape"]) + "]"
+        raise _Breaks(f"{where} cannot give the tensor of shape {text(shape)} ({numbers:,} numbers) the "
+                      f"shape {text(layer['shape'])}: RuntimeError: shape '{wanted}' is invalid for input of "
+                      f"size {numbers}\nTo flatten each example and keep the batch, use torch.flatten(x, 1), "
+                      f"which gives {text((shape[0], prod(shape[1:])))}.", "torch.flatten(x, 1)")
+    return tuple(target)
+
+
+def _step(layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> tuple[Shape, str | None]:
+    """The output shape and formula of one layer, or ``_Breaks`` (checked in trace's order)."""
+    kind, where = layer["kind"], f"{layer['name']} ({layer['type']})"
+    if kind == "linear":
+        if shape[-1] != layer["in_features"]:
+            raise _linear_mismatch(where, layer, shape, rows, names)
+        return (*shape[:-1], layer["out_features"]), None
+    if kind in ("conv", "conv_transpose") and len(shape) in (3, 4) and shape[-3] != layer["in_channels"]:
+        raise _channel_mismatch(where, layer, shape, rows, names)
+    if kind in ("conv", "conv_transpose", "max_pool", "avg_pool"):
+        explanation = _explain(where, layer, shape)
+        channels = layer["out_channels"] if kind.startswith("conv") else shape[-3]
+        return (*shape[:-3], channels, *explanation.output), str(explanation)
+    if kind == "batch_norm" and shape[1] != layer["num_features"]:
+        raise _Breaks(f"{where} failed on its input of shape {text(shape)}: RuntimeError: running_mean "
+                      f"should contain {shape[1]} elements not {layer['num_features']}",
+                      f"nn.BatchNorm2d({shape[1]})")
+    if kind == "flatten":
+        start, end = (dim % len(shape) for dim in (layer["start_dim"], layer["end_dim"]))
+        return (*shape[:start], prod(shape[start:end + 1]), *shape[end + 1:]), None
+    if kind == "reshape":
+        return _reshape(where, layer, shape), None
+    if kind == "adaptive":
+        return (*shape[:-2], *layer["output_size"]), None
+    if kind == "fixed":
+        if list(shape) != layer["input_shape"]:
+            raise _Breaks(f"{where} cannot be recomputed here: it was traced with the input "
+                          f"{text(layer['input_shape'])}, now it gets {text(shape)}; "
+                          f"trace the changed model.")
+        return tuple(layer["output_shape"]), None
+    return shape, None
+
+
+def parameter_count(layer: Layer) -> int:
+    """Weights and biases of a layer, as PyTorch counts them (the recorded count for other layers).
+
+    >>> parameter_count({"kind": "linear", "in_features": 320, "out_features": 10, "bias": True})
+    3210
+    """
+    bias = 1 if layer.get("bias", True) else 0
+    if layer["kind"] in ("conv", "conv_transpose"):
+        weights = layer["in_channels"] // layer.get("groups", 1) * layer["out_channels"]
+        return weights * prod(_plain(layer["kernel_size"]) if isinstance(layer["kernel_size"], list)
+                              else [layer["kernel_size"]] * 2) + bias * layer["out_channels"]
+    if layer["kind"] == "linear":
+        return layer["in_features"] * layer["out_features"] + bias * layer["out_features"]
+    if layer["kind"] == "batch_norm":
+        return 2 * layer["num_features"]
+    return int(layer.get("params", 0))
+
+
+def propagate(layers: list[Layer], input_shape: Shape) -> Stack:
+    """Every layer's output shape from the input shape and the settings, up to the first that breaks.
+
+    >>> layers = [{"name": "fc", "type": "Linear", "kind": "linear", "in_features": 320, "out_features": 10}]
+    >>> print(propagate(layers, (1, 800)).diagnosis.splitlines()[0])
+    fc (Linear) expects 320 input features (nn.Linear(320, 10)) but received 800.
+    """
+    rows: list[Row] = []
+    names = [layer["name"] for layer in layers]
+    shape = tuple(input_shape)
+    for index, layer in enumerate(layers):
+        rows.append({"input_shape": shape, "output_shape": None, "formula": None,
+                     "params": parameter_count(layer)})
+        try:
+            shape, formula = _step(layer, shape, rows, names)
+        except _Breaks as breaks:
+            return Stack(rows, index, breaks.diagnosis, breaks.fix, None)
+        rows[-1].update(output_shape=shape, formula=formula)
+    return Stack(rows, -1, "", "", shape)
+
+
+# ---------------------------------------------------------------- back to PyTorch
+
+
+class Reshape(nn.Module):
+    """``x.view(*shape)`` as a layer, for ``to_module``.
+
+    >>> Reshape([1, -1])(torch.zeros(1, 20, 4, 4)).shape
+    torch.Size([1, 320])
+    """
+
+    def __init__(self, shape: list[int]) -> None:
+        super().__init__()
+        self.shape = list(shape)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` with the new shape (``-1``: whatever the other sizes leave)."""
+        return x.view(*self.shape)
+
+
+_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU,
+                "gelu": nn.GELU, "dropout": nn.Dropout, "softmax": partial(nn.Softmax, dim=-1),
+                "log_softmax": partial(nn.LogSoftmax, dim=-1)}
+
+
+def _module(layer: Layer, device: str | torch.device) -> nn.Module:
+    """One layer dict as a PyTorch module (functions such as ``F.relu`` become ``nn.ReLU``)."""
+    s = {key: tuple(value) if isinstance(value, list) else value for key, value in layer.items()}
+    kind = layer["kind"]
+    if kind in ("conv", "conv_transpose"):
+        conv = partial(nn.Conv2d) if kind == "conv" else partial(nn.ConvTranspose2d,
+                                                                  output_padding=s["output_padding"])
+        return conv(s["in_channels"], s["out_channels"], s["kernel_size"], s["stride"], s["padding"],
+                    dilation=s["dilation"], groups=s.get("groups", 1), bias=s.get("bias", True),
+                    device=device)
+    if kind == "max_pool":
+        return nn.MaxPool2d(s["kernel_size"], s["stride"], s["padding"], s.get("dilation", 1),
+                            ceil_mode=s.get("ceil_mode", False))
+    if kind == "avg_pool":
+        return nn.AvgPool2d(s["kernel_size"], s["stride"], s["padding"], s.get("ceil_mode", False))
+    if kind == "linear":
+        return nn.Linear(s["in_features"], s["out_features"], bias=s.get("bias", True), device=device)
+    if kind == "flatten":
+        return nn.Flatten(s["start_dim"], s["end_dim"])
+    if kind == "reshape":
+        return Reshape(layer["shape"])
+    if kind == "batch_norm":
+        return nn.BatchNorm2d(s["num_features"], device=device)
+    if kind == "adaptive":
+        adaptive = nn.AdaptiveMaxPool2d if "max" in layer["type"].lower() else nn.AdaptiveAvgPool2d
+        return adaptive(s["output_size"])
+    if kind == "keep":
+        name = layer["type"].split(".")[-1]
+        return getattr(nn, name)() if hasattr(nn, name) else _ACTIVATIONS[name]()
+    raise ValueError(f"{layer['name']} ({layer['type']}) cannot be rebuilt from its settings; only "
+                     f"convolution, pooling, linear, flatten, view, batch norm and activations can")
+
+
+def to_module(layers: list[Layer], device: str | torch.device = "cpu") -> nn.Sequential:
+    """The layers as an ``nn.Sequential`` (a module used twice appears twice), on ``device``.
+
+    Build it on ``"meta"`` to check shapes without allocating any weights.
+
+    >>> layers = [{"name": "fc", "type": "Linear", "kind": "linear", "in_features": 4, "out_features": 2}]
+    >>> to_module(layers)
+    Sequential(
+      (0): Linear(in_features=4, out_features=2, bias=True)
+    )
+    """
+    return nn.Sequential(*(_module(layer, device) for layer in layers))

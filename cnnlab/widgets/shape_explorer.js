@@ -1,0 +1,341 @@
+// Shape explorer: set input size, kernel size, padding, stride, dilation and the layer type,
+// and see the output size, the formula with the numbers filled in, and a drawing.
+// Everything is computed here, in the browser, by shapes.js: no kernel needed.
+
+import { pairOf } from "./grids.js";
+import { explain, paddingBeforeAfter } from "./shapes.js";
+import { errorBox, h, numberField, radioGroup, save, svg, uid } from "./ui.js";
+
+const LAYERS = [
+  ["conv", "convolution"],
+  ["max_pool", "max pool"],
+  ["avg_pool", "average pool"],
+  ["conv_transpose", "transposed conv"],
+];
+const COLORS = ["var(--cl-c1)", "var(--cl-c2)", "var(--cl-c3)"];
+const MAX_DRAWN = 96; // larger grids are described, not drawn
+
+function settings(model) {
+  const get = (name) => model.get(name);
+  return {
+    layer: get("layer"),
+    size: [get("height"), get("width")],
+    kernel: get("kernel_size"),
+    stride: get("stride"),
+    padding: get("padding"),
+    dilation: get("dilation"),
+    ceilMode: get("ceil_mode"),
+    outputPadding: get("output_padding"),
+  };
+}
+
+function compute(p) {
+  try {
+    const size = p.size[0] === p.size[1] ? p.size[0] : p.size; // square: shorter messages
+    const result = explain(size, p.kernel, {
+      stride: p.stride,
+      padding: p.padding,
+      dilation: p.dilation,
+      layer: p.layer,
+      ceilMode: p.ceilMode,
+      outputPadding: p.outputPadding,
+    });
+    return { output: pairOf(result.output), lines: result.lines, error: "" };
+  } catch (error) {
+    if (error.name !== "ShapeError") throw error;
+    return { output: null, lines: [], error: error.message };
+  }
+}
+
+function code(p) {
+  const pad = typeof p.padding === "string" ? `'${p.padding}'` : p.padding;
+  const options = [`kernel_size=${p.kernel}`, `stride=${p.stride}`, `padding=${pad}`];
+  if (p.dilation !== 1) options.push(`dilation=${p.dilation}`);
+  if (p.layer === "conv") return `nn.Conv2d(in_channels, out_channels, ${options.join(", ")})`;
+  if (p.layer === "conv_transpose") {
+    if (p.outputPadding) options.push(`output_padding=${p.outputPadding}`);
+    return `nn.ConvTranspose2d(in_channels, out_channels, ${options.join(", ")})`;
+  }
+  if (p.ceilMode) options.push("ceil_mode=True");
+  return `nn.${p.layer === "max_pool" ? "MaxPool2d" : "AvgPool2d"}(${options.join(", ")})`;
+}
+
+const TOP = 20; // room for the labels above the grids
+const GAP = 60; // room for the arrow between input and output
+
+// A grid of cells at (x, TOP); cellClass(r, c) names each cell's style.
+function grid(x, rows, cols, size, cellClass) {
+  const group = svg("g", { transform: `translate(${x} ${TOP})` });
+  for (let r = 0; r < rows; r += 1) {
+    for (let c = 0; c < cols; c += 1) {
+      const cell = { x: c * size, y: r * size, width: size, height: size, class: cellClass(r, c) };
+      group.append(svg("rect", cell));
+    }
+  }
+  return group;
+}
+
+// The cells one window covers (dilation leaves gaps) in one colour, and its outline.
+// `at` is the window's top-left cell [row, col] in the grid drawn at x.
+function windowMark(x, at, p, size, color, first) {
+  const [top, left] = at;
+  const span = p.dilation * (p.kernel - 1) + 1;
+  const group = svg("g", { transform: `translate(${x} ${TOP})`, style: `--mark: ${color}` });
+  for (let a = 0; a < p.kernel; a += 1) {
+    for (let b = 0; b < p.kernel; b += 1) {
+      const cell = { x: (left + b * p.dilation) * size, y: (top + a * p.dilation) * size };
+      group.append(svg("rect", { ...cell, width: size, height: size, class: "cl-tap" }));
+    }
+  }
+  const outline = { x: left * size, y: top * size, width: span * size, height: span * size };
+  group.append(svg("rect", { ...outline, class: first ? "cl-window cl-first" : "cl-window" }));
+  return group;
+}
+
+// The first three cells of a rows × cols grid, row by row.
+function firstCells(rows, cols) {
+  const cells = [];
+  for (let i = 0; i < rows * cols && cells.length < 3; i += 1) cells.push([Math.floor(i / cols), i % cols]);
+  return cells;
+}
+
+// The class of a cell: its colour when it is one of `marked`.
+function marking(marked, plain) {
+  const index = new Map(marked.map(([r, c], i) => [`${r},${c}`, i]));
+  return (r, c) => (index.has(`${r},${c}`) ? `${plain} cl-hit${index.get(`${r},${c}`)}` : plain);
+}
+
+// The SVG for an input grid, an arrow and an output grid; `description` is what a screen reader says.
+function canvas(inputCols, outputCols, rows, size, description) {
+  const width = inputCols * size + GAP + Math.max(outputCols, 1) * size + 4;
+  const height = rows * size + TOP + 14;
+  return svg("svg", {
+    width,
+    height,
+    role: "img",
+    "aria-label": description,
+    class: size < 7 ? "cl-small" : "",
+  });
+}
+
+function arrow(x, y) {
+  return svg("path", { d: `M ${x + 12} ${y} h ${GAP - 24} m -7 -5 l 7 5 l -7 5`, class: "cl-arrow" });
+}
+
+function label(x, text) {
+  return svg("text", { x, y: 12, class: "cl-label" }, text);
+}
+
+// Convolution and pooling: the padded input, the window at its first positions, the output.
+function drawSliding(p, result) {
+  const [height, width] = p.size;
+  const [before, after] = paddingBeforeAfter(p.padding, p.kernel, p.dilation);
+  const [rows, cols] = [height + before + after, width + before + after];
+  const [outRows, outCols] = result.output || [0, 0];
+  const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, outRows, outCols))));
+  const outX = cols * size + GAP;
+  const padding = before === after ? `${before}` : `${before} before, ${after} after`;
+  const inputText = `input ${height}×${width}${before || after ? `, padding ${padding}` : ""}`;
+  const outputText = result.output ? `output ${outRows}×${outCols}` : "the window does not fit";
+  const picture = canvas(cols, outCols, Math.max(rows, outRows), size, `${inputText} → ${outputText}`);
+  picture.append(label(0, inputText));
+  const inside = (r, c) => r >= before && r < before + height && c >= before && c < before + width;
+  picture.append(grid(0, rows, cols, size, (r, c) => (inside(r, c) ? "cl-in" : "cl-pad")));
+  if (!result.output) {
+    // show where the first window would not fit
+    picture.append(windowMark(0, [0, 0], p, size, "var(--cl-error)", true));
+    return picture;
+  }
+  const cells = firstCells(outRows, outCols);
+  for (let i = cells.length - 1; i >= 0; i -= 1) {
+    // the first window on top
+    const [r, c] = cells[i];
+    picture.append(windowMark(0, [r * p.stride, c * p.stride], p, size, COLORS[i], i === 0));
+  }
+  picture.append(arrow(cols * size, TOP + (rows * size) / 2));
+  picture.append(label(outX, outputText));
+  picture.append(grid(outX, outRows, outCols, size, marking(cells, "cl-out")));
+  return picture;
+}
+
+// Transposed convolution: each input cell paints a kernel-sized patch onto the output,
+// `stride` cells apart; padding then crops that many cells from each border.
+function drawTransposed(p, result) {
+  const [height, width] = p.size;
+  const [outRows, outCols] = result.output || [0, 0];
+  const crop = result.output ? p.padding : 0;
+  const [rows, cols] = [outRows + 2 * crop, outCols + 2 * crop];
+  const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, height, width))));
+  const outX = width * size + GAP;
+  const inputText = `input ${height}×${width}`;
+  const outputText = `output ${outRows}×${outCols}${crop ? `, ${crop} cropped on each side` : ""}`;
+  const picture = canvas(width, cols, Math.max(rows, height), size, `${inputText} → ${outputText}`);
+  const cells = firstCells(height, width);
+  picture.append(label(0, inputText));
+  picture.append(grid(0, height, width, size, marking(cells, "cl-in")));
+  if (!result.output) return picture;
+  picture.append(arrow(width * size, TOP + (height * size) / 2));
+  picture.append(label(outX, outputText));
+  const inside = (r, c) => r >= crop && r < crop + outRows && c >= crop && c < crop + outCols;
+  picture.append(grid(outX, rows, cols, size, (r, c) => (inside(r, c) ? "cl-out" : "cl-pad")));
+  for (let i = cells.length - 1; i >= 0; i -= 1) {
+    const [r, c] = cells[i];
+    picture.append(windowMark(outX, [r * p.stride, c * p.stride], p, size, COLORS[i], i === 0));
+  }
+  return picture;
+}
+
+function drawing(p, result) {
+  const [height, width] = p.size;
+  const positive = [height, width, p.kernel, p.stride, p.dilation].every(
+    (n) => Number.isInteger(n) && n >= 1,
+  );
+  if (!positive || (typeof p.padding === "number" && p.padding < 0)) {
+    return h("p", { class: "cl-note", text: "Nothing to draw for these settings." });
+  }
+  const padding = typeof p.padding === "number" ? p.padding : p.kernel * p.dilation;
+  if (Math.max(height, width, ...(result.output || [0, 0])) + 2 * padding > MAX_DRAWN) {
+    return h("p", { class: "cl-note", text: `Grids larger than ${MAX_DRAWN}×${MAX_DRAWN} are not drawn.` });
+  }
+  return p.layer === "conv_transpose" ? drawTransposed(p, result) : drawSliding(p, result);
+}
+
+// The labelled controls, each bound to one setting of the model.
+function controls(model) {
+  const field = (name, text, options) => numberField(model, name, text, options);
+  const c = {
+    layer: radioGroup(model, "layer", "layer", LAYERS),
+    height: field("height", "input size", { min: 1, name: "input size (height)" }),
+    width: field("width", "×", { min: 1, name: "input size (width)" }),
+    kernel: field("kernel_size", "kernel size", { min: 1 }),
+    padding: field("padding", "padding", { min: 0, hint: "zeros added on each side" }),
+    stride: field("stride", "stride", { min: 1 }),
+    dilation: field("dilation", "dilation", { min: 1, hint: "1 means a window without gaps" }),
+    outputPadding: field("output_padding", "output padding", { min: 0 }),
+  };
+  // padding may also be 'same' or 'valid': a select next to the number
+  c.mode = h(
+    "select",
+    {
+      "aria-label": "padding mode",
+      onchange: () => {
+        const number = Math.max(0, parseInt(c.padding.input.value, 10) || 0);
+        save(model, "padding", c.mode.value === "number" ? number : c.mode.value);
+      },
+    },
+    ["number", "same", "valid"].map((m) => h("option", { value: m, text: m === "number" ? m : `'${m}'` })),
+  );
+  c.padding.field.append(h("div", { class: "cl-pair" }, c.padding.input, c.mode));
+  c.height.field.append(
+    h("div", { class: "cl-pair" }, c.height.input, h("span", { text: "×" }), c.width.input),
+  );
+  const ceilId = uid("ceil");
+  c.ceil = h("input", {
+    id: ceilId,
+    type: "checkbox",
+    "data-param": "ceil_mode",
+    onchange: (event) => save(model, "ceil_mode", event.target.checked),
+  });
+  c.ceilField = h(
+    "div",
+    { class: "cnnlab-field cnnlab-check" },
+    c.ceil,
+    h("label", { for: ceilId, text: "ceil_mode" }),
+  );
+  return c;
+}
+
+// Show the settings of the model in the controls (the kernel may have changed them).
+function syncControls(c, p) {
+  for (const name of [
+    "layer",
+    "height",
+    "width",
+    "kernel",
+    "padding",
+    "stride",
+    "dilation",
+    "outputPadding",
+  ]) {
+    c[name].sync();
+  }
+  c.ceilField.hidden = p.layer !== "max_pool" && p.layer !== "avg_pool";
+  c.outputPadding.field.hidden = p.layer !== "conv_transpose";
+  c.ceil.checked = Boolean(p.ceilMode);
+  const named = typeof p.padding === "string";
+  c.mode.value = named ? p.padding : "number";
+  c.padding.input.disabled = named;
+  if (named) {
+    // the field shows, greyed, how many zeros 'same' or 'valid' adds
+    const [before, after] = paddingBeforeAfter(p.padding, p.kernel, p.dilation);
+    c.padding.input.value = "";
+    c.padding.input.placeholder = before === after ? String(before) : `${before}/${after}`;
+  }
+}
+
+const LEGEND = [
+  ["cl-in", "input"],
+  ["cl-pad", "padding (zeros)"],
+  ["cl-hit0", "1st window"],
+  ["cl-hit1", "2nd"],
+  ["cl-hit2", "3rd"],
+  ["cl-out", "output"],
+];
+
+function render({ model, el }) {
+  const c = controls(model);
+  const output = h("output", { class: "cl-output", "data-testid": "output-size", "aria-live": "polite" });
+  const formula = h("div", { class: "cl-formula", "data-testid": "formula" });
+  const pytorch = h("code", { class: "cl-code", "data-testid": "code" });
+  const error = errorBox();
+  const picture = h("div", { class: "cl-picture" });
+  const legend = h(
+    "div",
+    { class: "cl-legend", "aria-hidden": "true" },
+    LEGEND.map(([css, text]) => h("span", {}, h("i", { class: css }), text)),
+  );
+
+  el.classList.add("cnnlab-widget", "cnnlab-shape-explorer");
+  el.replaceChildren(
+    h("div", { class: "cl-title" }, "Shape explorer", h("span", { text: "how big is the output?" })),
+    c.layer.field,
+    h(
+      "div",
+      { class: "cl-controls" },
+      c.height.field,
+      c.kernel.field,
+      c.padding.field,
+      c.stride.field,
+      c.dilation.field,
+      c.outputPadding.field,
+      c.ceilField,
+    ),
+    h(
+      "div",
+      { class: "cl-result" },
+      h("div", { class: "cl-output-row" }, h("span", { text: "output size" }), output),
+      pytorch,
+      formula,
+      error.box,
+    ),
+    picture,
+    legend,
+  );
+
+  const update = () => {
+    const p = settings(model);
+    syncControls(c, p);
+    const result = compute(p);
+    output.textContent = result.output ? `${result.output[0]} × ${result.output[1]}` : "—";
+    el.classList.toggle("cl-invalid", Boolean(result.error));
+    pytorch.textContent = code(p);
+    formula.replaceChildren(...result.lines.map((line) => h("div", { text: line })));
+    error.show(result.error);
+    picture.replaceChildren(drawing(p, result));
+  };
+  model.on("change", update);
+  update();
+  return () => model.off("change", update);
+}
+
+export default { render };

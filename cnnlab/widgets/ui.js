@@ -1,0 +1,148 @@
+// Small DOM helpers shared by every cnnlab widget: elements, labelled fields, grids, syncing.
+
+let counter = 0;
+
+// A page-unique id, so that every <label for=...> points at its own field.
+export function uid(prefix) {
+  counter += 1;
+  return `cnnlab-${prefix}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+// h("div", {class: "x", onclick: f}, child, "text") → an element.
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return node;
+}
+
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  for (const child of children.flat()) {
+    if (child) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+// Write a value to the model: the kernel (if any) gets it, every view redraws.
+export function save(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
+}
+
+// A labelled whole-number field: onValue(n) runs whenever the text is a whole number.
+// `label` is the visible text; `name` (optional) the accessible name when it must say more.
+export function intField(
+  label,
+  value,
+  onValue,
+  { min = null, max = null, hint = null, name = null, param = null } = {},
+) {
+  const id = uid("field");
+  const input = h("input", {
+    id,
+    type: "number",
+    step: 1,
+    min,
+    max,
+    inputmode: "numeric",
+    value,
+    title: hint,
+    "aria-label": name,
+    "data-param": param,
+  });
+  input.addEventListener("input", () => {
+    if (/^-?\d+$/.test(input.value.trim())) onValue(parseInt(input.value, 10));
+  });
+  const field = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: label }), input);
+  // Show a new value, unless the reader is typing in this field right now.
+  const show = (next) => {
+    if (document.activeElement !== input && String(next) !== input.value) input.value = next;
+  };
+  return { field, input, show };
+}
+
+// A labelled whole-number field bound to one model attribute (keyboard: ↑/↓ change it).
+export function numberField(model, name, label, options = {}) {
+  const control = intField(label, model.get(name), (n) => save(model, name, n), { ...options, param: name });
+  return { ...control, sync: () => control.show(model.get(name)) };
+}
+
+// A group of radio buttons (a fieldset with a legend) bound to one model attribute.
+export function radioGroup(model, name, legend, options) {
+  const group = uid(name);
+  const inputs = options.map(([value, label]) => {
+    const id = uid(`${name}-${value}`);
+    const input = h("input", { id, type: "radio", name: group, value, "data-param": name });
+    input.addEventListener("change", () => {
+      if (input.checked) save(model, name, value);
+    });
+    return [input, h("label", { for: id, class: "cnnlab-choice" }, input, h("span", { text: label }))];
+  });
+  const fieldset = h(
+    "fieldset",
+    { class: "cnnlab-radios" },
+    h("legend", { text: legend }),
+    inputs.map(([, label]) => label),
+  );
+  const sync = () => {
+    for (const [input] of inputs) input.checked = input.value === model.get(name);
+  };
+  sync();
+  return { field: fieldset, sync };
+}
+
+// A button with a visible text and an accessible name.
+export function button(text, label, onclick) {
+  return h(
+    "button",
+    { type: "button", class: "cnnlab-button", "aria-label": label, title: label, onclick },
+    text,
+  );
+}
+
+// A table of numbers drawn as a CSS grid; cell(r, c) returns {text, class, corner} or a cell element.
+export function numberGrid(rows, cols, cell, { caption = "", className = "" } = {}) {
+  const grid = h("div", {
+    class: `cnnlab-grid ${className}`,
+    role: "group",
+    "aria-label": caption,
+    style: `grid-template-columns: repeat(${cols}, var(--cl-cell))`,
+  });
+  for (let r = 0; r < rows; r += 1) {
+    for (let c = 0; c < cols; c += 1) {
+      const spec = cell(r, c);
+      grid.append(
+        spec instanceof Node
+          ? spec
+          : h(
+              "div",
+              { class: `cnnlab-cell ${spec.class || ""}` },
+              spec.text,
+              spec.corner ? h("span", { class: "cnnlab-corner", text: spec.corner }) : null,
+            ),
+      );
+    }
+  }
+  return h("figure", { class: "cnnlab-figure" }, grid, caption ? h("figcaption", { text: caption }) : null);
+}
+
+// The error box: shows `message` (or hides itself when there is none).
+export function errorBox() {
+  const box = h("div", { class: "cnnlab-error", role: "alert", "data-testid": "error", hidden: true });
+  const show = (message) => {
+    box.hidden = !message;
+    box.textContent = message || "";
+  };
+  return { box, show };
+}

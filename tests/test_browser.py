@@ -1,0 +1,364 @@
+"""The built book in headless Chromium, offline: every request that leaves localhost is
+blocked and recorded, and must not happen. The widgets must render and stay live.
+
+Chromium is Debian's (/usr/bin/chromium) driven by Playwright; ``playwright install`` is
+never needed. Without it the tests skip, except in CI (CI=true), where they fail.
+Screenshots go to the session's temporary folder (printed; run pytest with -s to see it).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from conftest import IN_CI, ROOT, toc_files
+
+from cnnlab.shapes import explain
+from cnnlab.widgets.grids import convolve, convolve_cell
+from cnnlab.widgets.network import propagate
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path(os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+# sphinx-thebe declares THEBE_JS_URL twice on every page (thebe is off); pydata-sphinx-theme logs
+# "invalid theme mode" until a reader picks one.
+HARMLESS = ("THEBE_JS_URL", "invalid theme mode")
+PLAYGROUND = "book/playground"
+
+
+def widget_pages() -> list[str]:
+    """Pages of _toc.yml whose notebook shows cnnlab widgets (the playground always does)."""
+    pages = []
+    for name in toc_files():
+        source = ROOT / f"{name}.ipynb"
+        text = source.read_text(encoding="utf-8") if source.exists() else ""
+        if re.search(r"cnnlab\.widgets|from cnnlab import widgets", text):
+            pages.append(name)
+    return pages
+
+
+def need(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason}; CI must run the browser tests")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("playwright is not installed (pip install playwright; never `playwright install`)")
+    if not CHROMIUM.exists():
+        need(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site(built_book: Path) -> Iterator[str]:
+    """The built book served on 127.0.0.1 (a free port)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=built_book))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture()
+def browser_page(browser: Any) -> Iterator[Any]:
+    """A fresh page (its own context: no cache, no storage), closed after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+@dataclass
+class Visit:
+    """An open page and what it tried: requests off localhost, errors, local files missing."""
+
+    page: Any
+    off_host: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def check_clean(self) -> None:
+        assert self.off_host == [], f"requests off localhost: {self.off_host}"
+        assert self.missing == [], f"local files missing: {self.missing}"
+        assert self.errors == [], f"errors on the page: {self.errors}"
+
+
+def visit(page: Any, url: str) -> Visit:
+    """Open ``url`` in ``page``, blocking and recording every request that leaves localhost."""
+    seen = Visit(page)
+
+    def route(route: Any) -> None:
+        target = route.request.url
+        if urlparse(target).hostname in ("127.0.0.1", "localhost") or target.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            seen.off_host.append(target)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: None if any(h in str(error) for h in HARMLESS)
+            else seen.errors.append(f"pageerror: {error}"))
+    page.on("console", lambda message: seen.errors.append(f"console: {message.text}")
+            if message.type == "error" and not any(h in message.text for h in HARMLESS) else None)
+    page.on("response", lambda response: seen.missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    return seen
+
+
+def cnnlab_views(html: str) -> int:
+    """How many views of cnnlab widgets the page's embedded widget state holds."""
+    state = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    if state is None:
+        return 0
+    models = json.loads(state.group(1))["state"]
+    views = re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', html, re.S)
+    ids = [json.loads(view)["model_id"] for view in views]
+    return sum(models.get(i, {}).get("state", {}).get("_anywidget_id", "").startswith("cnnlab.widgets.")
+               for i in ids)
+
+
+def open_widgets(page: Any, site: str, built_book: Path, name: str) -> Visit:
+    """Open a page and wait until each of its cnnlab widgets has rendered."""
+    from playwright.sync_api import expect
+
+    expected = cnnlab_views((built_book / f"{name}.html").read_text(encoding="utf-8"))
+    assert expected > 0, f"{name}.html holds no cnnlab widget (was the notebook executed?)"
+    seen = visit(page, f"{site}/{name}.html")
+    expect(seen.page.locator(".cnnlab-widget")).to_have_count(expected, timeout=30_000)
+    return seen
+
+
+# ---------------------------------------------------------------- what Python says
+
+
+def explorer_settings(explorer: Any) -> dict[str, Any]:
+    """The settings a shape explorer shows, read from its controls."""
+    value = explorer.locator("[data-param=padding]").input_value()
+    mode = explorer.get_by_label("padding mode").input_value()
+    return {"height": int(explorer.get_by_label("input size (height)").input_value()),
+            "width": int(explorer.get_by_label("input size (width)").input_value()),
+            "kernel_size": int(explorer.get_by_label("kernel size").input_value()),
+            "stride": int(explorer.get_by_label("stride").input_value()),
+            "padding": int(value) if mode == "number" else mode,
+            "dilation": int(explorer.get_by_label("dilation").input_value()),
+            "layer": explorer.locator("input[data-param=layer]:checked").get_attribute("value"),
+            "ceil_mode": explorer.locator("[data-param=ceil_mode]").is_checked(),
+            "output_padding": int(explorer.locator("[data-param=output_padding]").input_value())}
+
+
+def python_says(s: dict[str, Any]) -> tuple[str, str, str]:
+    """(output size text, formula, error) as cnnlab.shapes computes them for these settings."""
+    size = s["height"] if s["height"] == s["width"] else (s["height"], s["width"])
+    try:
+        result = explain(size, s["kernel_size"], s["stride"], s["padding"], s["dilation"], layer=s["layer"],
+                         ceil_mode=s["ceil_mode"], output_padding=s["output_padding"])
+    except ValueError as wrong:
+        return "—", "", str(wrong)
+    out = (result.output, result.output) if isinstance(result.output, int) else result.output
+    return f"{out[0]} × {out[1]}", str(result), ""
+
+
+def check_explorer(explorer: Any) -> None:
+    """The explorer shows what cnnlab.shapes says for its current settings."""
+    from playwright.sync_api import expect
+
+    output, formula, error = python_says(explorer_settings(explorer))
+    expect(explorer.get_by_test_id("output-size")).to_have_text(output)
+    if error:
+        expect(explorer.get_by_test_id("error")).to_have_text(error)
+    else:
+        expect(explorer.get_by_test_id("error")).to_be_hidden()
+        assert explorer.get_by_test_id("formula").inner_text().strip() == formula
+
+
+def change_and_check(explorer: Any, label: str, value: int | str) -> None:
+    explorer.get_by_label(label, exact=True).fill(str(value))
+    check_explorer(explorer)
+
+
+# ---------------------------------------------------------------- every page, offline
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_page_makes_no_request_off_localhost(browser_page: Any, site: str, built_book: Path,
+                                             name: str) -> None:
+    if not (built_book / f"{name}.html").exists():
+        pytest.fail(f"{name}.html was not built")
+    seen = visit(browser_page, f"{site}/{name}.html")
+    seen.page.wait_for_load_state("networkidle")
+    seen.check_clean()
+
+
+@pytest.mark.parametrize("name", widget_pages())
+def test_widgets_render_and_follow_kernel_size_and_stride(browser_page: Any, site: str, built_book: Path,
+                                                          name: str, screenshots: Path) -> None:
+    seen = open_widgets(browser_page, site, built_book, name)
+    page = seen.page
+    for index, explorer in enumerate(page.locator(".cnnlab-shape-explorer").all()):
+        check_explorer(explorer)
+        kernel = int(explorer.get_by_label("kernel size").input_value())
+        change_and_check(explorer, "kernel size", 3 if kernel != 3 else 5)
+        change_and_check(explorer, "stride", 2)
+        explorer.screenshot(path=screenshots / f"{name.replace('/', '_')}-shape-{index}.png")
+    for stepper in page.locator(".cnnlab-conv-stepper").all():
+        before = stepper.get_by_test_id("status").inner_text()
+        stepper.get_by_label("next step").click()
+        assert stepper.get_by_test_id("status").inner_text() != before, "the stepper did not advance"
+    page.screenshot(path=screenshots / f"{name.replace('/', '_')}.png", full_page=True)
+    seen.check_clean()
+
+
+# ---------------------------------------------------------------- the playground, closely
+
+
+@pytest.fixture()
+def playground(browser_page: Any, site: str, built_book: Path) -> Iterator[Visit]:
+    seen = open_widgets(browser_page, site, built_book, PLAYGROUND)
+    yield seen
+    seen.check_clean()
+
+
+def test_shape_explorer_is_live(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    explorer = playground.page.locator(".cnnlab-shape-explorer").first
+    expect(explorer.get_by_test_id("output-size")).to_have_text("28 × 28")   # kernel 5, padding 2
+    change_and_check(explorer, "kernel size", 3)                                # 30 × 30
+    change_and_check(explorer, "stride", 2)                                     # 15 × 15
+    expect(explorer.get_by_test_id("output-size")).to_have_text("15 × 15")
+    explorer.get_by_label("kernel size", exact=True).focus()                    # the keyboard works too
+    playground.page.keyboard.press("ArrowUp")
+    expect(explorer.get_by_label("kernel size", exact=True)).to_have_value("4")
+    check_explorer(explorer)
+    change_and_check(explorer, "dilation", 2)
+    change_and_check(explorer, "input size (width)", 32)                        # height ≠ width
+    explorer.screenshot(path=screenshots / "shape-explorer-dilation.png")
+    for layer in ("max pool", "average pool", "transposed conv", "convolution"):
+        explorer.get_by_text(layer, exact=True).click()
+        check_explorer(explorer)
+    explorer.get_by_label("padding mode").select_option("same")                 # 'same' refuses stride 2
+    check_explorer(explorer)
+    expect(explorer.get_by_test_id("error")).to_contain_text("padding='same'")
+    explorer.screenshot(path=screenshots / "shape-explorer-error.png")
+
+
+def test_invalid_settings_show_the_message_and_the_widget_recovers(playground: Visit) -> None:
+    from playwright.sync_api import expect
+
+    explorer = playground.page.locator(".cnnlab-shape-explorer").first
+    change_and_check(explorer, "kernel size", 40)
+    expect(explorer.get_by_test_id("error")).to_contain_text("use padding ≥")
+    change_and_check(explorer, "stride", 0)
+    change_and_check(explorer, "kernel size", 5)
+    change_and_check(explorer, "stride", 1)
+    expect(explorer.get_by_test_id("output-size")).to_have_text("28 × 28")
+    explorer.get_by_text("transposed conv", exact=True).click()
+    change_and_check(explorer, "output padding", 3)                             # ≥ stride and dilation
+    expect(explorer.get_by_test_id("error")).to_contain_text("output_padding must be smaller")
+
+
+def test_convolution_stepper_steps_and_plays(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    stepper = playground.page.locator(".cnnlab-conv-stepper").first
+    seed_input = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
+    kernel = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 1 of 9")
+    stepper.get_by_label("next step").click()
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 2 of 9")
+    second = convolve_cell(seed_input, kernel, stride=1, padding=0, row=0, col=1)
+    expect(stepper.get_by_test_id("calculation")).to_have_text(second.text)
+    stepper.screenshot(path=screenshots / "conv-stepper.png")
+    stepper.get_by_label("stride", exact=True).fill("2")                        # the seeds' stride-2 example
+    expect(stepper.get_by_test_id("status")).to_contain_text("of 4")
+    stepper.get_by_label("play").click()
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 4 of 4", timeout=10_000)
+    cells = stepper.locator(".cl-output-grid .cnnlab-cell").all_inner_texts()
+    assert cells == ["211", "262", "251", "169"]
+    assert [[float(c) for c in cells[:2]], [float(c) for c in cells[2:]]] == convolve(seed_input, kernel, 2)
+    stepper.get_by_label("padding", exact=True).fill("1")
+    stepper.get_by_label("stride", exact=True).fill("1")
+    expect(stepper.get_by_test_id("status")).to_contain_text("of 25")
+    stepper.get_by_label("stride", exact=True).fill("9")                        # one window only: 1 cell
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 1 of 1")
+
+
+def test_pooling_explorer_picks_windows(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    explorer = playground.page.locator(".cnnlab-pooling-explorer").first
+    expect(explorer.get_by_test_id("max-calculation")).to_contain_text("max(3, 4, 2, 4) = 4")
+    explorer.get_by_label("max pooling output row 2, column 1: 9").click()
+    expect(explorer.get_by_test_id("max-calculation")).to_contain_text("max(1, 6, 9, 7) = 9")
+    expect(explorer.get_by_test_id("average-calculation")).to_contain_text("(1 + 6 + 9 + 7) / 4 = 5.75")
+    expect(explorer.locator(".cl-chosen")).to_have_text("9")
+    explorer.screenshot(path=screenshots / "pooling-explorer.png")
+    explorer.get_by_label("kernel size", exact=True).fill("3")
+    explorer.get_by_label("stride", exact=True).fill("1")
+    expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
+    explorer.get_by_label("kernel size", exact=True).fill("5")
+    expect(explorer.get_by_test_id("error")).to_contain_text("use a kernel ≤ 4")
+
+
+def test_network_stack_finds_the_layer_that_breaks(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    from cnnlab.models import LeNet5
+    from cnnlab.trace import trace
+    from cnnlab.widgets.network import layers_from_trace
+
+    stack = playground.page.locator(".cnnlab-network-stack").first
+    expect(stack.get_by_test_id("output-shape")).to_contain_text("output (1, 10)")
+    stack.get_by_label("backbone.conv2 out channels").fill("32")               # 32·5·5 = 800 features
+    layers = layers_from_trace(trace(LeNet5(), (1, 1, 28, 28)))
+    next(layer for layer in layers if layer["name"] == "backbone.conv2")["out_channels"] = 32
+    expected = propagate(layers, (1, 1, 28, 28))
+    expect(stack.locator("tr.cl-broken")).to_have_attribute("data-layer", "head.fc1")
+    expect(stack.get_by_test_id("error")).to_have_text(expected.diagnosis)
+    expect(stack.get_by_test_id("error")).to_contain_text("nn.Linear(800, 120), or nn.LazyLinear(120)")
+    stack.screenshot(path=screenshots / "network-stack-broken.png")
+    stack.get_by_label("head.fc1 in features").fill("800")                      # the fix
+    expect(stack.get_by_test_id("output-shape")).to_contain_text("output (1, 10)")
+    stack.get_by_label("reset the model").click()
+    expect(stack.get_by_label("backbone.conv2 out channels")).to_have_value("16")
+    stack.get_by_label("model", exact=True).select_option("MnistNet")
+    expect(stack.get_by_test_id("output-shape")).to_contain_text("output (1, 10)")
+    stack.get_by_label("input size", exact=True).fill("32")                     # 20·5·5 = 500 ≠ 320
+    expect(stack.locator("tr.cl-broken")).to_have_attribute("data-layer", "fc")
+    expect(stack.get_by_test_id("error")).to_contain_text("but received 500")
+
+
+def test_math_is_typeset_offline(playground: Visit) -> None:
+    from playwright.sync_api import expect
+
+    expect(playground.page.locator("mjx-container").first).to_be_visible(timeout=15_000)
