@@ -24,11 +24,27 @@ book: ``(row, column)`` from the top-left corner, and a *window* is
 + 3·1 + 0·0 + 1·2 = 15
 """
 
-from cnnlab.figures.channels import draw_channels, draw_conv_channels, draw_images, draw_memory_order
-from cnnlab.figures.grids import Window, draw_conv_step, draw_coverage, draw_grid, multiply_and_add
+from cnnlab.figures.channels import (
+    CHANNEL_COLOURS,
+    OUTPUT_COLOURS,
+    draw_channels,
+    draw_conv_channels,
+    draw_images,
+    draw_memory_order,
+)
+from cnnlab.figures.grids import (
+    PADDING_COLOUR,
+    WINDOW_COLOURS,
+    Window,
+    draw_conv_step,
+    draw_coverage,
+    draw_grid,
+    multiply_and_add,
+)
 from cnnlab.figures.networks import draw_shape_flow
 
 __all__ = [
-    "Window", "draw_grid", "draw_conv_step", "multiply_and_add", "draw_coverage",
+    "WINDOW_COLOURS", "PADDING_COLOUR", "CHANNEL_COLOURS", "OUTPUT_COLOURS", "Window",
+    "draw_grid", "draw_conv_step", "multiply_and_add", "draw_coverage",
     "draw_images", "draw_channels", "draw_conv_channels", "draw_memory_order", "draw_shape_flow",
 ]
