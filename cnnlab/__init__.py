@@ -2,13 +2,21 @@
 
 Each chapter of the book imports what it teaches from here:
 
-- ``cnnlab.shapes``  output-size arithmetic, ``explain`` and ``trace``
-- ``cnnlab.layers``  convolution and pooling written from scratch, for reading
-- ``cnnlab.models``  every network of the book (MnistNet, LeNet-5, ...)
-- ``cnnlab.data``    MNIST and Fashion-MNIST as tensors, with an offline fallback
-- ``cnnlab.train``   device choice, ``fit``, ``evaluate``, checkpoints
-- ``cnnlab.plots``   training curves, prediction grids, filters and feature maps
-- ``cnnlab.widgets`` live explorers that also work in the static book
+- ``cnnlab.shapes``     output-size arithmetic and ``explain`` (chapters 3-5)
+- ``cnnlab.trace``      ``trace(model)``: every layer's shape, and why a model breaks
+  (its diagnoses live in ``cnnlab.diagnosis``)
+- ``cnnlab.layers``     convolution and pooling written from scratch, for reading
+- ``cnnlab.models``     every network of the book (MnistNet, LeNet-5, SimpleCNN, ...)
+- ``cnnlab.data``       MNIST and Fashion-MNIST as tensors, with an offline fallback
+  (``cnnlab.idx`` reads and checks the IDX files)
+- ``cnnlab.devices``    cuda, mps or cpu, and which precision suits it
+- ``cnnlab.train``      ``fit``, ``evaluate``, ``predict`` (with ``cnnlab.history``
+  and ``cnnlab.checkpoints``)
+- ``cnnlab.plots``      training curves, prediction grids, confusion matrices, filters
+- ``cnnlab.figures``    the drawings of grids, channels and networks in the chapters
+- ``cnnlab.widgets``    live explorers that also work in the static book
+- ``cnnlab.exercises``  the checkers of every chapter's exercises (``check.ex3_1(...)``)
+- ``python -m cnnlab``  train and evaluate from a terminal (``cnnlab.cli``)
 
 >>> import cnnlab
 >>> cnnlab.epochs(full=10, quick=1) in (1, 10)
