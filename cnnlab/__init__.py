@@ -37,10 +37,10 @@ def quick_mode() -> bool:
     the real results.
 
     >>> import os
-    >>> os.environ["CNNLAB_QUICK"] = "1"
-    >>> quick_mode()
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CNNLAB_QUICK": "1"}):
+    ...     quick_mode()
     True
-    >>> del os.environ["CNNLAB_QUICK"]
     """
     return os.environ.get("CNNLAB_QUICK", "").strip().lower() in {"1", "true", "yes"}
 
