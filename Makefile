@@ -32,7 +32,7 @@ lint: install
 
 test: export CNNLAB_QUICK ?= 1
 test: install vendor lint
-	$(BIN)/python -m pytest tests cnnlab book --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with book/sanitize.cfg
+	$(BIN)/python -m pytest tests cnnlab book --nbval --nbval-current-env --nbval-sanitize-with book/sanitize.cfg
 
 # Re-execute every chapter in place and store its outputs (what nbval compares against).
 notebooks: install

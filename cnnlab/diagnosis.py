@@ -25,7 +25,16 @@ if TYPE_CHECKING:
 
 
 def explain_layer(layer: _Layer) -> Any:
-    """``cnnlab.shapes.explain`` for a conv or pool layer and its incoming height × width."""
+    """``cnnlab.shapes.explain`` for a conv or pool layer and its incoming height × width.
+
+    ``layer`` is what ``trace`` records of a layer just before it runs:
+
+    >>> from cnnlab.trace import _Layer
+    >>> conv1 = _Layer("conv1", "Conv2d", "conv", {"kernel_size": (5, 5), "stride": (1, 1),
+    ...                "padding": (2, 2), "dilation": (1, 1)}, params=156, input_shape=(1, 1, 28, 28))
+    >>> print(explain_layer(conv1))
+    ⌊(28 + 2·2 − 1·(5 − 1) − 1) / 1⌋ + 1 = 28
+    """
     # Imported here: cnnlab.shapes imports cnnlab.trace (and so this module) at its end,
     # so cnnlab.shapes may still be loading when this module is.
     from cnnlab.shapes import explain
@@ -47,7 +56,16 @@ def explain_layer(layer: _Layer) -> Any:
 
 
 def diagnose(rows: list[Row], layer: _Layer, error: Exception) -> str:
-    """What went wrong in the last row, in the book's words, with the fix."""
+    """What went wrong in the last row, in the book's words, with the fix.
+
+    ``trace`` calls it with its rows so far when a layer raises:
+
+    >>> from torch import nn
+    >>> from cnnlab.trace import trace
+    >>> broken = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Conv2d(3, 16, 5))
+    >>> print(trace(broken, (1, 1, 28, 28)).diagnosis.splitlines()[-1])
+    Fix: nn.Conv2d(6, 16, kernel_size=5).
+    """
     where = f"{rows[-1].name} ({layer.type})"
     shape = layer.input_shape
     if shape is None:
@@ -141,18 +159,32 @@ def _channel_mismatch(rows: list[Row], layer: _Layer) -> str:
 
 
 def short_setting(value: Any) -> str:
-    """A setting as one would type it: ``(5, 5)`` → ``5``, ``'same'`` → ``'same'``."""
+    """A setting as one would type it: ``(5, 5)`` → ``5``, ``'same'`` → ``'same'``.
+
+    >>> short_setting((5, 5)), short_setting((1, 2)), short_setting("same")
+    ('5', '(1, 2)', "'same'")
+    """
     if isinstance(value, tuple) and len(set(value)) == 1:
         return str(value[0])
     return repr(value)
 
 
 def shape_text(shape: Any) -> str:
+    """A shape as the book writes it: a tuple of numbers, without ``torch.Size``.
+
+    >>> shape_text((64, 16, 5, 5)), shape_text([10]), shape_text(None)
+    ('(64, 16, 5, 5)', '(10,)', '')
+    """
     if shape is None:
         return ""
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def error_line(error: Exception) -> str:
+    """The first line of an error message, after the error's type.
+
+    >>> error_line(RuntimeError("mat1 and mat2 shapes cannot be multiplied (64x800 and 320x10)\\nmore"))
+    'RuntimeError: mat1 and mat2 shapes cannot be multiplied (64x800 and 320x10)'
+    """
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}"

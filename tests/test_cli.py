@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import re
 import subprocess
 import sys
@@ -80,10 +78,3 @@ def test_help_lists_every_option():
     for option in options:
         assert option in result.stdout
     assert all(name in result.stdout for name in MODELS)
-
-
-@pytest.mark.parametrize("module_name", ["cnnlab.cli"])
-def test_the_docstring_examples_run(module_name):
-    module = importlib.import_module(module_name)
-    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

@@ -6,7 +6,6 @@ nothing here needs a network or the real data sets.
 
 from __future__ import annotations
 
-import doctest
 import gzip
 import importlib
 import importlib.resources
@@ -329,10 +328,3 @@ def test_normalize_uses_mnists_mean_and_std_for_bytes_and_floats():
     assert torch.allclose(normalize(pixels.float() / 255), expected, atol=1e-6)
     with pytest.raises(TypeError, match="uint8 .* or float"):
         normalize(pixels.long())
-
-
-@pytest.mark.parametrize("module_name", ["cnnlab.data", "cnnlab.idx"])
-def test_the_docstring_examples_run(module_name):
-    module = importlib.import_module(module_name)
-    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

@@ -10,8 +10,6 @@ from cnnlab.exercises import ch05
 from cnnlab.models import MnistNet
 from cnnlab.shapes import conv_output_size, conv_transpose_output_size, pool_output_size
 
-ODD_ANSWERS = [..., None, "abc", object(), [1, 2, 3], {"a": 1}]
-
 
 def broken_mnist_net() -> nn.Module:
     model = MnistNet()
@@ -160,16 +158,6 @@ def test_ex5_5_hints(answer, hint) -> None:
     feedback = ch05.ex5_5(answer)
     assert not feedback
     assert hint in feedback.message
-
-
-@pytest.mark.parametrize("checker", [ch05.ex5_1, ch05.ex5_2, ch05.ex5_3, ch05.ex5_4, ch05.ex5_5])
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback
-    assert feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message
 
 
 def test_run_zero_batch_restores_training_mode_per_module() -> None:

@@ -9,8 +9,6 @@ from torch import nn
 
 from cnnlab.exercises import ch06
 
-ODD_ANSWERS = [..., None, "abc", object(), {"a": 1}, np.array([1, 2])]
-
 
 def test_right_answers_are_what_torch_computes() -> None:
     assert ch06.ex6_1(nn.MaxPool2d(2)(torch.zeros(1, 1, 7, 7)).shape[-1])
@@ -71,12 +69,3 @@ def test_ex6_4_hints(answer, hint) -> None:
 def test_ex6_5_hints(answer, hint) -> None:
     feedback = ch06.ex6_5(answer)
     assert not feedback and hint in feedback.message
-
-
-@pytest.mark.parametrize("checker", [ch06.ex6_1, ch06.ex6_2, ch06.ex6_3, ch06.ex6_4, ch06.ex6_5])
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback and feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message

@@ -9,8 +9,6 @@ from torch import nn, optim
 from cnnlab.exercises import ch07
 from cnnlab.models import LeNet5, MnistNet, count_parameters
 
-ODD_ANSWERS = [..., None, "abc", object(), 3.5, [1, 2]]
-
 
 def block(*layers: nn.Module) -> nn.Sequential:
     return nn.Sequential(*layers)
@@ -111,12 +109,3 @@ def test_ex7_5_right() -> None:
 def test_ex7_5_hints(make, hint) -> None:
     feedback = ch07.ex7_5(make(MnistNet()))
     assert not feedback and hint in feedback.message
-
-
-@pytest.mark.parametrize("checker", [ch07.ex7_1, ch07.ex7_2, ch07.ex7_3, ch07.ex7_4, ch07.ex7_5])
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback and feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message

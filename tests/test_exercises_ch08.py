@@ -9,8 +9,6 @@ from torch import nn
 from cnnlab.exercises import ch08
 from cnnlab.models import Backbone, LeNet5, LeNet5Classic, count_parameters
 
-ODD_ANSWERS = [..., None, "abc", object(), 3.5, [1, 2]]
-
 
 def test_right_answers_are_what_torch_computes() -> None:
     c5 = LeNet5Classic().net[6]
@@ -76,12 +74,3 @@ def test_ex8_3_hints(answer, hint) -> None:
 def test_ex8_4_hints(answer, hint) -> None:
     feedback = ch08.ex8_4(answer)
     assert not feedback and hint in feedback.message
-
-
-@pytest.mark.parametrize("checker", [ch08.ex8_1, ch08.ex8_2, ch08.ex8_3, ch08.ex8_4])
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback and feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message

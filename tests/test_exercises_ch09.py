@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import pytest
@@ -11,9 +10,6 @@ import torch
 from cnnlab.exercises import ch09
 from cnnlab.history import EpochStats, History
 from cnnlab.plots import confusion_matrix
-
-ODD_ANSWERS = [..., None, "abc", object(), [1, 2], {"a": 1}]
-CHECKERS = [ch09.ex9_1, ch09.ex9_2, ch09.ex9_3, ch09.ex9_4, ch09.ex9_5, ch09.ex9_6]
 
 
 def test_ex9_1_accepts_apples_gpu_in_every_spelling() -> None:
@@ -233,17 +229,3 @@ def test_ex9_6_hints(answer, hint) -> None:
 
 
 # ---------------------------------------------------------------- every checker
-
-
-@pytest.mark.parametrize("checker", CHECKERS)
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback and feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message
-
-
-def test_the_docstring_examples_run() -> None:
-    failed, attempted = doctest.testmod(ch09, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

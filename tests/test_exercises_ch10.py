@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 import torch
 from torchvision.transforms import v2
@@ -12,9 +10,6 @@ from cnnlab.data import FASHION_MNIST_CLASSES
 from cnnlab.exercises import ch10
 from cnnlab.models import LeNet5
 from cnnlab.plots import confusion_matrix
-
-ODD_ANSWERS = [..., None, "abc", object(), 3.5, [1, 2], {"a": 1}]
-CHECKERS = [ch10.ex10_1, ch10.ex10_2, ch10.ex10_3, ch10.ex10_4]
 
 
 def test_ex10_1_right_answer_is_the_weight_torch_builds() -> None:
@@ -99,17 +94,3 @@ def test_ex10_4_accepts_the_flip(answer) -> None:
 def test_ex10_4_hints(answer, hint) -> None:
     feedback = ch10.ex10_4(answer)
     assert not feedback and hint in feedback.message
-
-
-@pytest.mark.parametrize("checker", CHECKERS)
-@pytest.mark.parametrize("answer", ODD_ANSWERS)
-def test_odd_answers_are_wrong_not_errors(checker, answer) -> None:
-    feedback = checker(answer)
-    assert not feedback and feedback.message
-    if answer is ... or answer is None:
-        assert "Replace the ..." in feedback.message
-
-
-def test_the_docstring_examples_run() -> None:
-    failed, attempted = doctest.testmod(ch10, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -118,10 +115,3 @@ def test_feature_maps_show_what_a_layer_outputs_for_one_image():
         plot_feature_maps(model, image, "head.fc3")
     with pytest.raises(ValueError, match=r"got \(2, 1, 28, 28\)"):
         plot_feature_maps(model, three_classes().images[:2])
-
-
-@pytest.mark.parametrize("module_name", ["cnnlab.plots"])
-def test_the_docstring_examples_run(module_name):
-    module = importlib.import_module(module_name)
-    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

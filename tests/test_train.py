@@ -7,8 +7,6 @@ or two epochs: each test takes a second or two.
 from __future__ import annotations
 
 import contextlib
-import doctest
-import importlib
 import io
 import math
 
@@ -274,11 +272,3 @@ def test_the_history_reads_as_columns_and_as_a_table():
     assert str(history).splitlines()[2].split()[:5] == ["2", "0.5000", "85.00%", "0.6000", "74.00%"]
     with pytest.raises(ValueError, match="no column 'accuracy'; the columns are epoch, train_loss"):
         history.column("accuracy")
-
-
-@pytest.mark.parametrize("module_name", ["cnnlab.train", "cnnlab.devices", "cnnlab.history",
-                                         "cnnlab.checkpoints"])
-def test_the_docstring_examples_run(module_name):
-    module = importlib.import_module(module_name)
-    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failed == 0

@@ -42,7 +42,7 @@ def _number(answer: Any) -> float | None:
 
 
 def ex1_1(answer: Any) -> Feedback:
-    """Checks the shape of a batch of 64 RGB images of 32×32 pixels: (64, 3, 32, 32)."""
+    """Checks the shape of a batch of 64 RGB images of 32×32 pixels, as PyTorch orders it."""
     if (missing := unanswered(answer)) is not None:
         return missing
     shape = _int_tuple(answer)
@@ -117,7 +117,7 @@ def _pixel_feedback(answer: Any, pixel: int, expected: float) -> Feedback | None
 
 
 def ex1_3(answer: Any) -> Feedback:
-    """Checks the normalised value of a black MNIST pixel (0): (0 − 0.1307) / 0.3081 ≈ −0.4242."""
+    """Checks the normalised value of a black MNIST pixel (0), with MNIST's mean and std."""
     if (missing := unanswered(answer)) is not None:
         return missing
     feedback = _pixel_feedback(answer, 0, (0 - MNIST_MEAN) / MNIST_STD)
@@ -128,7 +128,7 @@ def ex1_3(answer: Any) -> Feedback:
 
 
 def ex1_4(answer: Any) -> Feedback:
-    """Checks the bytes taken by MNIST's 60,000 training images as float32: 188,160,000."""
+    """Checks the bytes taken by MNIST's 60,000 training images as float32."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)

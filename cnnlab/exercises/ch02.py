@@ -22,7 +22,7 @@ SEED_KERNEL = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 
 
 def ex2_1(answer: Any) -> Feedback:
-    """Checks the weight shape of nn.Conv2d(3, 16, kernel_size=5): (16, 3, 5, 5)."""
+    """Checks the weight shape of nn.Conv2d(3, 16, kernel_size=5)."""
     if (missing := unanswered(answer)) is not None:
         return missing
     shape = _int_tuple(answer)
@@ -44,7 +44,7 @@ def ex2_1(answer: Any) -> Feedback:
 
 
 def ex2_2(answer: Any) -> Feedback:
-    """Checks the number of parameters of nn.Conv2d(3, 16, kernel_size=5): 1,216."""
+    """Checks the number of parameters of nn.Conv2d(3, 16, kernel_size=5), bias included."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)
@@ -70,7 +70,7 @@ def _cell(kernel: torch.Tensor, row: int, column: int) -> int:
 
 
 def ex2_3(answer: Any) -> Feedback:
-    """Checks output cell (row 0, column 1) of seed 000's input ⋆ kernel 1…9, bias 10, no padding: 305."""
+    """Checks output cell (row 0, column 1) of seed 000's input ⋆ kernel 1…9, bias 10, no padding."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)
@@ -93,7 +93,7 @@ def ex2_3(answer: Any) -> Feedback:
 
 
 def ex2_4(answer: Any) -> Feedback:
-    """Checks the output shape of nn.Conv2d(3, 8, kernel_size=3) on a (1, 3, 64, 64) batch: (1, 8, 62, 62)."""
+    """Checks the output shape of nn.Conv2d(3, 8, kernel_size=3) on a (1, 3, 64, 64) batch."""
     if (missing := unanswered(answer)) is not None:
         return missing
     shape = _int_tuple(answer)

@@ -21,10 +21,10 @@ from cnnlab.exercises.ch01 import _int_tuple
 
 
 def ex3_1(answer: Any) -> Feedback:
-    """Checks the padding that keeps a 28×28 input 28×28 under a 5×5 kernel (stride 1): 2."""
+    """Checks the padding that keeps a 28×28 input 28×28 under a 5×5 kernel (stride 1), per side."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if answer == "same":
+    if isinstance(answer, str) and answer.strip().lower() == "same":
         return right("'same' works: for a 5×5 kernel it pads 2 on each side. As a number: 2.")
     value = as_int(answer)
     if value is None:
@@ -44,7 +44,7 @@ def ex3_1(answer: Any) -> Feedback:
 
 
 def ex3_2(answer: Any) -> Feedback:
-    """Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1): 30."""
+    """Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1)."""
     if (missing := unanswered(answer)) is not None:
         return missing
     pair = _int_tuple(answer)
@@ -115,7 +115,7 @@ def ex3_3(answer: Any) -> Feedback:
 
 
 def ex3_4(answer: Any) -> Feedback:
-    """Checks how many zeros padding='same' adds on the RIGHT for a 4-wide kernel: 2 (1 on the left)."""
+    """Checks how many zeros padding='same' adds on the RIGHT for a 4-wide kernel."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)

@@ -16,7 +16,7 @@ from cnnlab.exercises.ch01 import _int_tuple, _number
 
 
 def ex4_1(answer: Any) -> Feedback:
-    """Checks the output size of kernel 5, stride 2, padding 2 on a 32×32 input: 16."""
+    """Checks the output size of kernel 5, stride 2, padding 2 on a 32×32 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
     pair = _int_tuple(answer)
@@ -39,7 +39,7 @@ def ex4_1(answer: Any) -> Feedback:
 
 
 def ex4_2(answer: Any) -> Feedback:
-    """Checks the stride that halves a 28-pixel input with a 2×2 kernel and no padding: 2."""
+    """Checks the stride that halves a 28-pixel input with a 2×2 kernel and no padding."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)
@@ -59,7 +59,7 @@ def ex4_2(answer: Any) -> Feedback:
 
 
 def ex4_3(answer: Any) -> Feedback:
-    """Checks how many positions a 3×3 window with stride 2 takes on a 6×6 input: 4 (2 × 2)."""
+    """Checks how many positions a 3×3 window with stride 2 takes on a 6×6 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
     if _int_tuple(answer) == (2, 2):
@@ -82,10 +82,10 @@ def ex4_3(answer: Any) -> Feedback:
 
 
 def ex4_4(answer: Any) -> Feedback:
-    """Checks the padding that makes a 3×3 convolution with stride 2 map 28 to 14: 1."""
+    """Checks the padding that makes a 3×3 convolution with stride 2 map 28 to 14, per side."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if answer == "same":
+    if isinstance(answer, str) and answer.strip().lower() == "same":
         return wrong("PyTorch refuses padding='same' with a stride above 1 (the output could not keep the "
                      "input's size anyway); give a number.")
     value = as_int(answer)

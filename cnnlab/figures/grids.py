@@ -51,7 +51,14 @@ def _format(value: float, fmt: str) -> str:
 
 
 def cell_fontsize(ax: Axes, columns: int) -> float:
-    """A font size that fits a number into one cell of ``columns`` cells across the axes."""
+    """A font size that fits a number into one cell of ``columns`` cells across the axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 4))
+    >>> cell_fontsize(ax, 5) > cell_fontsize(ax, 28)
+    True
+    >>> plt.close(fig)
+    """
     cell_points = ax.get_position().width * ax.figure.get_figwidth() * 72 / max(columns, 1)
     return float(np.clip(cell_points * 0.36, 5, 14))
 
