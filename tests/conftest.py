@@ -13,13 +13,40 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = Path(os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+
+def need(reason: str) -> None:
+    """Skip a test that lacks a tool; in CI (CI=true) fail instead, since CI must run it."""
+    if IN_CI:
+        pytest.fail(f"{reason}; CI must run this test")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright (never ``playwright install``)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("playwright is not installed (pip install playwright; never `playwright install`)")
+    if not CHROMIUM.exists():
+        need(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def toc_files() -> list[str]:
@@ -70,6 +97,14 @@ def edited_models(seed: int, count: int) -> list[tuple[str, list[dict], tuple[in
         size = rng.choice([28, 28, 28, 32, 12])
         cases.append((name, layers, (1, rng.choice([1, 1, 3]), size, size)))
     return cases
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder for the browser tests' screenshots (printed: run pytest with -s to see it)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots: {folder}")
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import IN_CI, ROOT, toc_files
+from conftest import ROOT, toc_files
 
 from cnnlab.shapes import explain
 from cnnlab.widgets.grids import convolve, convolve_cell
@@ -29,8 +28,6 @@ from cnnlab.widgets.network import propagate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path(os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 # sphinx-thebe declares THEBE_JS_URL twice on every page (thebe is off); pydata-sphinx-theme logs
 # "invalid theme mode" until a reader picks one.
 HARMLESS = ("THEBE_JS_URL", "invalid theme mode")
@@ -46,26 +43,6 @@ def widget_pages() -> list[str]:
         if re.search(r"cnnlab\.widgets|from cnnlab import widgets", text):
             pages.append(name)
     return pages
-
-
-def need(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason}; CI must run the browser tests")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need("playwright is not installed (pip install playwright; never `playwright install`)")
-    if not CHROMIUM.exists():
-        need(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -88,13 +65,6 @@ def browser_page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nscreenshots: {folder}")
-    return folder
 
 
 @dataclass
