@@ -17,11 +17,12 @@ Fix: nn.Linear(800, 10), or nn.LazyLinear(10), which reads its in_features from 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import prod
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cnnlab.trace import Row, Shape, _Layer
+    from cnnlab.trace import Row, _Layer
 
 
 def explain_layer(layer: _Layer) -> Any:
@@ -88,58 +89,22 @@ def diagnose(rows: list[Row], layer: _Layer, error: Exception) -> str:
     return f"{where} failed on its input of shape {shape_text(shape)}: {error_line(error)}"
 
 
+def _earlier(rows: list[Row]) -> Earlier:
+    return [(row.name, row.input_shape, row.output_shape) for row in rows[:-1]]
+
+
 def _linear_mismatch(rows: list[Row], layer: _Layer) -> str:
-    shape = layer.input_shape or ()
-    expected, out = layer.settings["in_features"], layer.settings["out_features"]
-    received = shape[-1]
-    module = layer.type != "F.linear"
-    built = f"nn.Linear({expected}, {out})" if module else f"its weight has shape ({out}, {expected})"
-    lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input features ({built}) "
-             f"but received {received}."]
-    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
-        flat = prod(shape[1:])
-        lines.append(f"It received the tensor of shape {shape_text(shape)} unflattened, and a linear layer "
-                     f"only looks at the last dimension ({received}). Flatten each example first: "
-                     f"torch.flatten(x, 1) gives {shape_text((shape[0], flat))}.")
-        received = flat
-    else:
-        lines.append(_origin(rows, shape, received))
-    if received != expected:
-        fix = (f"nn.Linear({received}, {out}), or nn.LazyLinear({out}), which reads its in_features from the "
-               f"first batch" if module else f"a weight of shape ({out}, {received})")
-        lines.append(f"Fix: {fix}.")
-    return "\n".join(lines)
-
-
-def _origin(rows: list[Row], shape: Shape, received: int) -> str:
-    """Where the ``received`` features came from: the row that flattened them, if any."""
-    for number in range(len(rows) - 1, 0, -1):  # rows before the failing one, last first
-        row = rows[number - 1]
-        if row.output_shape != shape:
-            break
-        if row.input_shape is not None and len(row.input_shape) > len(shape):
-            dims = row.input_shape[1:]
-            factors = " × ".join(str(n) for n in dims)
-            if len(dims) == 3:
-                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
-            return (f"The {received} come from row {number} ({row.name}), which flattened the tensor of "
-                    f"shape {shape_text(row.input_shape)}: {factors} = {received}.")
-    if rows[:-1] and rows[-2].output_shape == shape:
-        return (f"The {received} come from row {len(rows) - 1} ({rows[-2].name}), "
-                f"with output {shape_text(shape)}.")
-    return f"The {received} are the last dimension of the tensor of shape {shape_text(shape)}."
+    diagnosis, _ = linear_mismatch(f"{rows[-1].name} ({layer.type})", layer.settings["in_features"],
+                                   layer.settings["out_features"], layer.input_shape or (), _earlier(rows),
+                                   functional=layer.type == "F.linear")
+    return diagnosis
 
 
 def _channel_mismatch(rows: list[Row], layer: _Layer) -> str:
     shape = layer.input_shape or ()
     s = layer.settings
     expected, received = s["in_channels"], shape[-3]
-    if rows[:-1] and rows[-2].output_shape == shape:
-        source = f"the output of row {len(rows) - 1} ({rows[-2].name})"
-    elif len(rows) == 1:
-        source = "the input itself; if your images have more channels, trace with them in input_size"
-    else:
-        source = "the tensor it was given"
+    source = channel_source(_earlier(rows), shape)
     lines = [f"{rows[-1].name} ({layer.type}) expects {expected} input channels but received {received}: "
              f"the tensor of shape {shape_text(shape)} is {source}.",
              "Each filter has one slice per input channel, so in_channels must equal the channels coming in."]
@@ -153,6 +118,82 @@ def _channel_mismatch(rows: list[Row], layer: _Layer) -> str:
                      f"kernel_size={short_setting(s['kernel_size'])}{options}).")
     return "\n".join(lines)
 
+
+
+# ---------------------------------------------------------------- shared with the network stack widget
+
+Earlier = Sequence[tuple[str, Any, Any]]
+"""The rows before the layer that failed, first to last, as (name, input shape, output shape)."""
+
+
+def linear_mismatch(where: str, expected: int, out: int, shape: Sequence[int], earlier: Earlier, *,
+                    functional: bool = False) -> tuple[str, str]:
+    """Why a linear layer ``where`` that expects ``expected`` features cannot take ``shape``; and the fix.
+
+    Returns the diagnosis (which numbers, where they came from, the fix) and the fix alone.
+
+    >>> earlier = [("flat", (1, 2, 4, 4), (1, 32))]
+    >>> diagnosis, fix = linear_mismatch("fc (Linear)", 50, 10, (1, 32), earlier)
+    >>> print(diagnosis)
+    fc (Linear) expects 50 input features (nn.Linear(50, 10)) but received 32.
+    The 32 come from row 1 (flat), which flattened the tensor of shape (1, 2, 4, 4): 2 channels × 4 × 4 = 32.
+    Fix: nn.Linear(32, 10), or nn.LazyLinear(10), which reads its in_features from the first batch.
+    >>> fix
+    'nn.Linear(32, 10)'
+    """
+    received = shape[-1]
+    built = f"its weight has shape ({out}, {expected})" if functional else f"nn.Linear({expected}, {out})"
+    lines = [f"{where} expects {expected} input features ({built}) but received {received}."]
+    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
+        flat = prod(shape[1:])
+        lines.append(f"It received the tensor of shape {shape_text(shape)} unflattened, and a linear layer "
+                     f"only looks at the last dimension ({received}). Flatten each example first: "
+                     f"torch.flatten(x, 1) gives {shape_text((shape[0], flat))}.")
+        received = flat
+    else:
+        lines.append(feature_origin(earlier, shape, received))
+    if received == expected:  # flattening is the whole fix
+        return "\n".join(lines), "torch.flatten(x, 1)"
+    fix = f"a weight of shape ({out}, {received})" if functional else f"nn.Linear({received}, {out})"
+    lazy = f", or nn.LazyLinear({out}), which reads its in_features from the first batch"
+    lines.append(f"Fix: {fix}{'' if functional else lazy}.")
+    return "\n".join(lines), fix
+
+
+def feature_origin(earlier: Earlier, shape: Sequence[int], received: int) -> str:
+    """Where the ``received`` features of a linear layer came from: the row that flattened them, if any.
+
+    >>> print(feature_origin([("pool", (1, 4, 4, 4), (1, 4, 2, 2))], (1, 4, 2, 2), 2))
+    The 2 come from row 1 (pool), with output (1, 4, 2, 2).
+    """
+    for number in range(len(earlier), 0, -1):  # the rows before the failing one, last first
+        name, input_shape, output_shape = earlier[number - 1]
+        if output_shape != shape:
+            break
+        if input_shape is not None and len(input_shape) > len(shape):
+            dims = input_shape[1:]
+            factors = " × ".join(str(n) for n in dims)
+            if len(dims) == 3:
+                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
+            return (f"The {received} come from row {number} ({name}), which flattened the tensor of "
+                    f"shape {shape_text(input_shape)}: {factors} = {received}.")
+    if earlier and earlier[-1][2] == shape:
+        name = earlier[-1][0]
+        return f"The {received} come from row {len(earlier)} ({name}), with output {shape_text(shape)}."
+    return f"The {received} are the last dimension of the tensor of shape {shape_text(shape)}."
+
+
+def channel_source(earlier: Earlier, shape: Sequence[int]) -> str:
+    """Where the tensor a convolution received came from, in words.
+
+    >>> channel_source([("conv1", (1, 1, 28, 28), (1, 6, 24, 24))], (1, 6, 24, 24))
+    'the output of row 1 (conv1)'
+    """
+    if earlier and earlier[-1][2] == shape:
+        return f"the output of row {len(earlier)} ({earlier[-1][0]})"
+    if not earlier:
+        return "the input itself; if your images have more channels, trace with them in input_size"
+    return "the tensor it was given"
 
 
 # ---------------------------------------------------------------- small helpers

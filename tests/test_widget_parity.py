@@ -228,10 +228,24 @@ def test_js_number_format_matches_python(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the network stack
 
 
+def unflattened_models() -> list[tuple[str, list[dict], tuple[int, ...]]]:
+    """Every model of MODELS with its flatten layer removed: the first Linear gets feature maps."""
+    from cnnlab.models import MODELS
+    from cnnlab.trace import trace
+    from cnnlab.widgets.network import layers_from_trace
+
+    cases = []
+    for name, cls in MODELS.items():
+        layers = [layer for layer in layers_from_trace(trace(cls(), (1, 1, 28, 28)))
+                  if layer["kind"] != "flatten"]
+        cases.append((f"{name} without flatten", layers, (1, 1, 28, 28)))
+    return cases
+
+
 def test_js_network_stack_matches_python(tmp_path: Path) -> None:
     from cnnlab.widgets.network import propagate
 
-    cases = edited_models(seed=3, count=250)
+    cases = edited_models(seed=3, count=250) + unflattened_models()
     results = run_node(tmp_path, "network", "propagate",
                        [[layers, list(shape)] for _, layers, shape in cases])
     broken = 0

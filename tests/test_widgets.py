@@ -4,6 +4,7 @@ settings (checked against cnnlab.shapes and PyTorch), and bad settings give a me
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 import pytest
 import torch
@@ -204,6 +205,21 @@ def test_network_stack_agrees_with_pytorch_on_edited_models() -> None:
         assert computed == torch_shapes, name
         broken += result.broken >= 0
     assert 30 < broken < 140  # both outcomes well represented
+
+
+def test_a_forgotten_flatten_is_diagnosed_as_trace_does() -> None:
+    def model(*, flatten: bool) -> nn.Module:
+        layers = [("conv", nn.Conv2d(1, 16, kernel_size=24)), ("flat", nn.Flatten()),
+                  ("fc", nn.Linear(400, 10))]
+        return nn.Sequential(OrderedDict(layer for layer in layers if flatten or layer[0] != "flat"))
+
+    layers = [layer for layer in layers_from_trace(trace(model(flatten=True), (1, 1, 28, 28)))
+              if layer["name"] != "flat"]
+    result = propagate(layers, (1, 1, 28, 28))
+    expected = trace(model(flatten=False), (1, 1, 28, 28)).diagnosis
+    assert result.diagnosis == expected
+    assert "torch.flatten(x, 1) gives (1, 400)" in expected and "Fix:" not in expected  # 400 is right already
+    assert result.fix == "torch.flatten(x, 1)"
 
 
 def test_network_stack_diagnosis_is_traces(lenet_stack: NetworkStack) -> None:

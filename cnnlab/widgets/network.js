@@ -84,6 +84,7 @@ function linearMismatch(where, layer, shape, rows, names) {
   } else {
     lines.push(origin(rows, names, shape, received));
   }
+  if (received === expected) return new Breaks(lines.join("\n"), "torch.flatten(x, 1)"); // flattening is the fix
   lines.push(
     `Fix: nn.Linear(${received}, ${out}), or nn.LazyLinear(${out}), which reads its ` +
       `in_features from the first batch.`,

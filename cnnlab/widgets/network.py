@@ -29,6 +29,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from cnnlab.diagnosis import channel_source, linear_mismatch
 from cnnlab.shapes import explain
 
 Shape = tuple[int, ...]
@@ -142,50 +143,19 @@ class Stack:
     output_shape: Shape | None
 
 
-def _origin(rows: list[Row], names: list[str], shape: Shape, received: int) -> str:
-    """Where the ``received`` features came from (trace's words), from the rows before the last."""
-    for number in range(len(rows) - 1, 0, -1):
-        row = rows[number - 1]
-        if row["output_shape"] != shape:
-            break
-        if len(row["input_shape"]) > len(shape):
-            dims = row["input_shape"][1:]
-            factors = " × ".join(str(n) for n in dims)
-            if len(dims) == 3:
-                factors = f"{dims[0]} channels × {dims[1]} × {dims[2]}"
-            return (f"The {received} come from row {number} ({names[number - 1]}), which flattened the "
-                    f"tensor of shape {text(row['input_shape'])}: {factors} = {received}.")
-    if len(rows) > 1 and rows[-2]["output_shape"] == shape:
-        return (f"The {received} come from row {len(rows) - 1} ({names[len(rows) - 2]}), "
-                f"with output {text(shape)}.")
-    return f"The {received} are the last dimension of the tensor of shape {text(shape)}."
+def _earlier(rows: list[Row], names: list[str]) -> list[tuple[str, Shape, Shape]]:
+    """The rows before the last, as ``cnnlab.diagnosis`` takes them: (name, input shape, output shape)."""
+    return [(names[i], row["input_shape"], row["output_shape"]) for i, row in enumerate(rows[:-1])]
 
 
 def _linear_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
-    expected, out, received = layer["in_features"], layer["out_features"], shape[-1]
-    lines = [f"{where} expects {expected} input features (nn.Linear({expected}, {out})) "
-             f"but received {received}."]
-    if len(shape) > 2:  # forgot to flatten: a linear layer only sees the last dimension
-        flat = prod(shape[1:])
-        lines.append(f"It received the tensor of shape {text(shape)} unflattened, and a linear layer "
-                     f"only looks at the last dimension ({received}). Flatten each example first: "
-                     f"torch.flatten(x, 1) gives {text((shape[0], flat))}.")
-        received = flat
-    else:
-        lines.append(_origin(rows, names, shape, received))
-    lines.append(f"Fix: nn.Linear({received}, {out}), or nn.LazyLinear({out}), which reads its "
-                 f"in_features from the first batch.")
-    return _Breaks("\n".join(lines), f"nn.Linear({received}, {out})")
+    return _Breaks(*linear_mismatch(where, layer["in_features"], layer["out_features"], shape,
+                                    _earlier(rows, names)))
 
 
 def _channel_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
     received = shape[-3]
-    if len(rows) > 1 and rows[-2]["output_shape"] == shape:
-        source = f"the output of row {len(rows) - 1} ({names[len(rows) - 2]})"
-    elif len(rows) == 1:
-        source = "the input itself; if your images have more channels, trace with them in input_size"
-    else:
-        source = "the tensor it was given"
+    source = channel_source(_earlier(rows, names), shape)
     fix = conv_code(layer, received)
     return _Breaks(f"{where} expects {layer['in_channels']} input channels but received {received}: the "
                    f"tensor of shape {text(shape)} is {source}.\nEach filter has one slice per input "
