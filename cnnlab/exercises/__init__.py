@@ -23,6 +23,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -89,3 +91,32 @@ def as_int(answer: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return int(value) if value.is_integer() else None
+
+
+def as_int_tuple(answer: Any) -> tuple[int, ...] | None:
+    """``answer`` as a tuple of ints when it is a tuple, list or ``torch.Size`` of whole numbers, else None.
+
+    >>> as_int_tuple([1, 16, "5", 5.0]), as_int_tuple(torch.Size([2, 3])), as_int_tuple((1, 2.5))
+    ((1, 16, 5, 5), (2, 3), None)
+    """
+    if isinstance(answer, tuple | list):  # torch.Size is a tuple
+        numbers = [as_int(value) for value in answer]
+        if all(number is not None for number in numbers):
+            return tuple(numbers)  # type: ignore[arg-type]
+    return None
+
+
+def as_number(answer: Any) -> float | None:
+    """``answer`` as a float (a one-element tensor counts), else None.
+
+    >>> as_number("0.5"), as_number(torch.tensor([2.0])), as_number("abc"), as_number(True)
+    (0.5, 2.0, None, None)
+    """
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    if isinstance(answer, bool):
+        return None
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return None

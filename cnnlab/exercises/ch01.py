@@ -13,39 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_int_tuple, as_number, right, unanswered, wrong
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
-
-
-def _int_tuple(answer: Any) -> tuple[int, ...] | None:
-    """``answer`` as a tuple of ints when it is a tuple, list or ``torch.Size`` of whole numbers."""
-    if isinstance(answer, (tuple, list, torch.Size)):
-        numbers = [as_int(value) for value in answer]
-        if all(number is not None for number in numbers):
-            return tuple(numbers)  # type: ignore[arg-type]
-    return None
-
-
-def _number(answer: Any) -> float | None:
-    """``answer`` as a float (a one-element tensor counts), else None."""
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if isinstance(answer, bool):
-        return None
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
 
 
 def ex1_1(answer: Any) -> Feedback:
     """Checks the shape of a batch of 64 RGB images of 32×32 pixels, as PyTorch orders it."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = _int_tuple(answer)
+    shape = as_int_tuple(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, like torch.Size prints it: (…, …, …, …).")
     if shape == (64, 3, 32, 32):
@@ -69,7 +46,7 @@ def ex1_2(answer: Any) -> Feedback:
     """Checks the strides of a (64, 3, 32, 32) tensor in channels-last memory format."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    strides = _int_tuple(answer)
+    strides = as_int_tuple(answer)
     if strides is None:
         return wrong("Give the strides as a tuple of four whole numbers, as x.stride() prints them.")
     if strides == (3072, 1, 96, 3):
@@ -93,7 +70,7 @@ def ex1_2(answer: Any) -> Feedback:
 
 
 def _pixel_feedback(answer: Any, pixel: int, expected: float) -> Feedback | None:
-    value = _number(answer)
+    value = as_number(answer)
     if value is None:
         return wrong("Give a number, e.g. a float with 3 or 4 decimals.")
     scaled = pixel / 255

@@ -16,8 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch01 import _int_tuple
+from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
 
 
 def ex3_1(answer: Any) -> Feedback:
@@ -47,7 +46,7 @@ def ex3_2(answer: Any) -> Feedback:
     """Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    pair = _int_tuple(answer)
+    pair = as_int_tuple(answer)
     value = pair[0] if pair and len(pair) == 2 and pair[0] == pair[1] else as_int(answer)
     if value is None:
         return wrong("Give the output height (= width) as a whole number.")

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch01 import _int_tuple, _number
+from cnnlab.exercises import Feedback, as_int, as_int_tuple, as_number, right, unanswered, wrong
 
 
 def ex4_1(answer: Any) -> Feedback:
     """Checks the output size of kernel 5, stride 2, padding 2 on a 32×32 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    pair = _int_tuple(answer)
-    value = float(pair[0]) if pair and len(pair) == 2 and pair[0] == pair[1] else _number(answer)
+    pair = as_int_tuple(answer)
+    value = float(pair[0]) if pair and len(pair) == 2 and pair[0] == pair[1] else as_number(answer)
     if value is None:
         return wrong("Give the output height (= width) as a whole number.")
     if value == 16:
@@ -62,7 +61,7 @@ def ex4_3(answer: Any) -> Feedback:
     """Checks how many positions a 3×3 window with stride 2 takes on a 6×6 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if _int_tuple(answer) == (2, 2):
+    if as_int_tuple(answer) == (2, 2):
         return right("2 positions per row and per column, 2 × 2 = 4 windows in all.")
     value = as_int(answer)
     if value is None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
 
 
 def ex6_1(answer: Any) -> Feedback:
@@ -107,11 +107,9 @@ def ex6_4(answer: Any) -> Feedback:
     """Shape of a (1, 16, 10, 10) tensor after ``nn.MaxPool2d(2)``, as a tuple of four numbers."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if isinstance(answer, torch.Size):
-        answer = tuple(answer)
-    if not isinstance(answer, (tuple, list)) or any(as_int(value) is None for value in answer):
+    shape = as_int_tuple(answer)
+    if shape is None:
         return wrong("Answer with a tuple of whole numbers, (N, C, H, W).")
-    shape = tuple(as_int(value) for value in answer)
     if shape == (1, 16, 5, 5):
         return right("Pooling halves height and width and leaves the batch and the 16 channels alone.")
     if len(shape) == 3:

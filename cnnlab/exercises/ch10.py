@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int_tuple, right, unanswered, wrong
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -35,19 +35,11 @@ FASHION_CONFUSION = [
 ]
 
 
-def _as_shape(answer: Any) -> tuple[int, ...] | None:
-    """``answer`` as a tuple of ints (tuple, list or torch.Size), else None."""
-    if isinstance(answer, torch.Tensor) or not isinstance(answer, tuple | list | torch.Size):
-        return None
-    numbers = [as_int(value) for value in answer]
-    return None if any(number is None for number in numbers) else tuple(numbers)  # type: ignore[misc]
-
-
 def ex10_1(answer: Any) -> Feedback:
     """The shape of ``LeNet5().backbone.conv2.weight``: (out_channels, in_channels, height, width)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = _as_shape(answer)
+    shape = as_int_tuple(answer)
     if shape is None:
         return wrong(f"Answer with a tuple of four numbers, e.g. (1, 2, 3, 4); got {answer!r}.")
     if shape == (16, 6, 5, 5):
@@ -116,7 +108,7 @@ def ex10_3(answer: Any) -> Feedback:
     """The shape of ``LeNet5().backbone.conv2``'s output for one 28×28 image, as (N, C, H, W)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = _as_shape(answer)
+    shape = as_int_tuple(answer)
     if shape is None:
         return wrong(f"Answer with a tuple of four numbers (N, C, H, W); got {answer!r}.")
     if shape == (1, 16, 10, 10):
