@@ -59,6 +59,26 @@ def site(built_book: Path) -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def site_in_subfolder(built_book: Path) -> Iterator[str]:
+    """The built book served under /cnnlab/, as GitHub Pages serves a project's site; nothing at /."""
+
+    class InSubfolder(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def translate_path(self, path: str) -> str:
+            if not path.startswith("/cnnlab/"):
+                return str(built_book / "no-such-file")
+            return super().translate_path(path.removeprefix("/cnnlab"))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(InSubfolder, directory=built_book))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/cnnlab"
+    server.shutdown()
+
+
 @pytest.fixture()
 def browser_page(browser: Any) -> Iterator[Any]:
     """A fresh page (its own context: no cache, no storage), closed after the test."""
@@ -88,7 +108,8 @@ def visit(page: Any, url: str) -> Visit:
 
     def route(route: Any) -> None:
         target = route.request.url
-        if urlparse(target).hostname in ("127.0.0.1", "localhost") or target.startswith(("data:", "blob:")):
+        local = urlparse(target).hostname in ("127.0.0.1", "localhost")
+        if local or target.startswith(("data:", "blob:", "file:")):
             route.continue_()
         else:
             seen.off_host.append(target)
@@ -205,6 +226,25 @@ def test_widgets_render_and_follow_kernel_size_and_stride(browser_page: Any, sit
         stepper.get_by_label("next step").click()
         assert stepper.get_by_test_id("status").inner_text() != before, "the stepper did not advance"
     page.screenshot(path=screenshots / f"{name.replace('/', '_')}.png", full_page=True)
+    seen.check_clean()
+
+
+@pytest.mark.parametrize("where", ["subfolder", "file"])
+def test_widgets_work_in_a_subfolder_and_from_disk(browser_page: Any, built_book: Path,
+                                                   site_in_subfolder: str, where: str) -> None:
+    """Hosted as a project site (https://user.github.io/cnnlab/…) or opened from disk, widgets work."""
+    from playwright.sync_api import expect
+
+    name = PLAYGROUND
+    page_file = built_book / f"{name}.html"
+    expected = cnnlab_views(page_file.read_text(encoding="utf-8"))
+    url = f"{site_in_subfolder}/{name}.html" if where == "subfolder" else page_file.as_uri()
+    seen = visit(browser_page, url)
+    expect(seen.page.locator(".cnnlab-widget")).to_have_count(expected, timeout=30_000)
+    explorer = seen.page.locator(".cnnlab-shape-explorer").first
+    change_and_check(explorer, "kernel size", 3)
+    expect(seen.page.locator("mjx-container").first).to_be_visible()
+    seen.page.wait_for_load_state("networkidle")
     seen.check_clean()
 
 
