@@ -91,5 +91,7 @@ def autocast_dtype(device: torch.device, mixed_precision: bool | None = None) ->
     if mixed_precision is False or device.type == "mps":
         return None
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        # Without including_emulation=False, torch says yes on any GPU (T4, V100: emulated, slow).
+        native = torch.cuda.is_bf16_supported(including_emulation=False)
+        return torch.bfloat16 if native else torch.float16
     return torch.bfloat16 if mixed_precision or _native_bfloat16_cpu() else None

@@ -1,6 +1,6 @@
 """Pictures of training and of a trained model.
 
-- :func:`plot_history`: loss and accuracy per epoch (seed 000's accuracy plot);
+- :func:`plot_history`: loss and accuracy per epoch (tutorial 000's accuracy plot);
 - :func:`plot_predictions`: images with the predicted and true labels, mistakes in red;
 - :func:`plot_confusion_matrix`: which classes are taken for which;
 - :func:`plot_filters` and :func:`plot_feature_maps`: what a convolution layer learned,
@@ -33,7 +33,7 @@ RIGHT, WRONG = "#2a7d2e", "#d62728"
 def plot_history(history: History) -> Figure:
     """Loss (left) and accuracy in % (right) for every epoch, on the training and the test data.
 
-    A dashed line marks the last test accuracy, as in seed 000's plot.
+    A dashed line marks the last test accuracy, as in tutorial 000's plot.
 
     >>> from cnnlab.train import EpochStats
     >>> history = History([EpochStats(1, 0.9, 0.7, 0.6, 0.8, 1e-3, 1.0, 1e4),

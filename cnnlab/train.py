@@ -1,6 +1,6 @@
 """Training: choosing a device, ``fit``, ``evaluate`` and ``predict``.
 
-``fit`` is the training loop of the seeds (forward, loss, ``zero_grad``, ``backward``,
+``fit`` is the training loop of the source tutorials (forward, loss, ``zero_grad``, ``backward``,
 ``step``, then a test after each epoch, keeping the best model), made fast and safe:
 
 - batches come from tensors already on the device (:meth:`ImageSplit.batches`),
@@ -47,7 +47,8 @@ __all__ = ["BATCH_SIZE", "PEAK_LR_AT_256", "EpochStats", "Evaluation", "History"
 LossFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 BATCH_SIZE = 256
-"""``fit``'s default batch size (the seeds use 64): fewer, larger steps, which 2 CPU cores run faster."""
+"""``fit``'s default batch size (the source tutorials use 64): fewer, larger steps, which 2 CPU cores run
+faster."""
 PEAK_LR_AT_256 = 4e-3
 """Adam's peak learning rate at batch 256; other batch sizes scale it by √(batch_size / 256)."""
 
@@ -70,7 +71,7 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
     - ``batch_size=256`` and, when no ``optimizer`` is given, Adam with a one-cycle
       schedule: the learning rate rises to ``lr`` over the first 30 % of the steps,
       then falls to almost 0. ``lr`` defaults to 0.004·√(batch_size / 256). After 5
-      epochs: 90.1 % test accuracy (89.9 % in float32), where the seeds' loop (batch 64,
+      epochs: 90.1 % test accuracy (89.9 % in float32), where the source tutorials' loop (batch 64,
       Adam 0.001, constant) reached 88.6–88.9 %; at batch 1024 the one-cycle run
       lost 2–3 points, at batch 512 it kept 89.3 %.
     - ``loss_fn``: ``nn.CrossEntropyLoss()``, which expects raw scores (logits).
@@ -85,7 +86,7 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
     - ``device``: :func:`pick_device` (quietly); the model and data are moved there once.
 
     Your own ``optimizer`` (built on ``model.parameters()``) is used as is, with your
-    ``scheduler`` if any: stepped after every epoch like the seeds' ``StepLR``, or
+    ``scheduler`` if any: stepped after every epoch like the source tutorials' ``StepLR``, or
     after every batch for ``OneCycleLR`` and ``CyclicLR``, which count batches.
 
     ``checkpoint``: a file where the best epoch (highest test accuracy) is saved,
@@ -127,7 +128,7 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
     per_batch = isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR | torch.optim.lr_scheduler.CyclicLR)
 
     def train_step(images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """One step of the seeds' loop: forward, loss, zero_grad, backward, step."""
+        """One step of the source tutorials' loop: forward, loss, zero_grad, backward, step."""
         with autocast():
             scores = model(_prepare(images, channels_last))
             loss = loss_fn(scores, labels)

@@ -43,6 +43,10 @@ def test_ex3_3_a_layer_that_keeps_32():
     assert check.ex3_3(nn.Conv2d(3, 16, kernel_size=5, padding=2))
     assert check.ex3_3(nn.Conv2d(3, 16, kernel_size=4, padding="same"))
     assert "sees no neighbours" in check.ex3_3(nn.Conv2d(3, 16, kernel_size=1)).message
+    assert "3 rows and 4 columns" not in check.ex3_3(nn.Conv2d(3, 16, (3, 5), padding=(1, 2))).message
+    assert "2 rows and 4 columns" in check.ex3_3(nn.Conv2d(3, 16, (3, 5), padding=(1, 2))).message
+    assert check.ex3_3(nn.LazyConv2d(16, 3, padding=1))                       # chapter 5's lazy layers
+    assert _is_hint(check.ex3_3(nn.LazyConv2d(16, 3)), "30×30")
     assert _is_hint(check.ex3_3(nn.Conv2d), "That is the class")
     assert _is_hint(check.ex3_3(nn.Linear(3, 16)), "Linear")
     assert _is_hint(check.ex3_3(nn.Conv2d(16, 3, 3, padding=1)), "in_channels is 16")

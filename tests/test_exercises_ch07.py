@@ -42,7 +42,7 @@ class FunctionalBlock(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.conv = nn.Conv2d(16, 32, 5, padding=2)
+        self.conv = nn.Conv2d(16, 32, 3, padding=1)
         self.bn = nn.BatchNorm2d(32)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -55,8 +55,16 @@ class FunctionalBlock(nn.Module):
     FunctionalBlock(),
 ])
 def test_ex7_3_accepts_blocks(answer) -> None:
-    assert ch07.ex7_3(answer)
+    feedback = ch07.ex7_3(answer)
+    assert feedback and "conv 14×14" in feedback.message and "pool 7×7" in feedback.message
     assert answer.training  # the check leaves the block in training mode
+
+
+def test_ex7_3_says_what_this_block_does() -> None:
+    strided = block(nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+                    nn.MaxPool2d(3, 1, 1))
+    feedback = ch07.ex7_3(strided)
+    assert feedback and "conv 7×7" in feedback.message and "keeps 14×14" not in feedback.message
 
 
 @pytest.mark.parametrize(("answer", "hint"), [
@@ -72,6 +80,7 @@ def test_ex7_3_accepts_blocks(answer) -> None:
      "expects 8 input channels"),
     (block(nn.Conv2d(16, 32, 3, padding=1), nn.MaxPool2d(2), nn.Flatten()), "no Flatten"),
     (nn.Conv2d, "pass an instance"),
+    (block(nn.Conv2d(16, 32, 5, padding=2), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2)), "kernel is 5×5"),
 ])
 def test_ex7_3_hints(answer, hint) -> None:
     feedback = ch07.ex7_3(answer)
@@ -105,6 +114,7 @@ def test_ex7_5_right() -> None:
     (lambda m: optim.Adam(m.parameters(), weight_decay=5e-4), "That is Adam"),
     (lambda m: optim.SGD(LeNet5().parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4), "61,706"),
     (lambda m: optim.SGD, "That is the class"),
+    (lambda m: optim.SGD(m.parameters(), lr=0.5, momentum=0.9, weight_decay=5e-4), "learning rate is 0.5"),
 ])
 def test_ex7_5_hints(make, hint) -> None:
     feedback = ch07.ex7_5(make(MnistNet()))

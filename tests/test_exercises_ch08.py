@@ -27,6 +27,7 @@ def test_right_answers_are_what_torch_computes() -> None:
     (nn.Conv2d(6, 120, 5), "expects 6 input channels"),
     (nn.Sequential(nn.AvgPool2d(5), nn.Flatten()), "build it with nn.Conv2d"),
     (nn.Conv2d, "pass an instance"),
+    (nn.Sequential(nn.Conv2d(16, 120, 3), nn.MaxPool2d(3)), "one convolution whose 5×5 kernel"),
 ])
 def test_ex8_1_hints(answer, hint) -> None:
     feedback = ch08.ex8_1(answer)

@@ -80,7 +80,7 @@ def test_ex10_3_hints(answer, hint) -> None:
 
 
 @pytest.mark.parametrize("answer", [v2.RandomHorizontalFlip(p=0.5), v2.RandomHorizontalFlip,
-                                    "RandomHorizontalFlip", v2.RandomVerticalFlip()])
+                                    "RandomHorizontalFlip", "v2.RandomHorizontalFlip(p=0.5)"])
 def test_ex10_4_accepts_the_flip(answer) -> None:
     assert ch10.ex10_4(answer)
 
@@ -90,6 +90,8 @@ def test_ex10_4_accepts_the_flip(answer) -> None:
     (v2.RandomAffine(degrees=0, translate=(0.1, 0.1)), "shift of a few pixels"),
     (v2.RandomResizedCrop(28, scale=(0.85, 1.0), antialias=True), "slight zoom"),
     ("v2.RandomRotation", "how people write"), (3, "Pick one of the four"),
+    ("v2.RandomAffine(degrees=0, translate=(0.1, 0.1))", "shift of a few pixels"),   # copied from the list
+    (v2.RandomVerticalFlip(), "not one of the four"), ("flip", "Pick one of the four"),
 ])
 def test_ex10_4_hints(answer, hint) -> None:
     feedback = ch10.ex10_4(answer)

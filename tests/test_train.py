@@ -75,9 +75,12 @@ def test_a_device_this_machine_lacks_is_a_clear_error(monkeypatch):
 
 
 def test_mixed_precision_is_chosen_per_device(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    def t4_or_v100(including_emulation: bool = True) -> bool:  # torch emulates bfloat16 on any CUDA GPU
+        return including_emulation
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", t4_or_v100)
     assert autocast_dtype(torch.device("cuda")) == torch.float16  # older GPUs: float16 with a GradScaler
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: True)  # Ampere+
     assert autocast_dtype(torch.device("cuda")) == torch.bfloat16
     assert autocast_dtype(torch.device("mps")) is None
     assert autocast_dtype(torch.device("cuda"), mixed_precision=False) is None

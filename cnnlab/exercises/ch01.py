@@ -78,7 +78,7 @@ def _pixel_feedback(answer: Any, pixel: int, expected: float) -> Feedback | None
         (expected, None),
         (scaled, "That is what ToTensor() gives. Normalize then subtracts the mean and divides by the std."),
         (scaled - MNIST_MEAN, "You subtracted the mean; now divide by the standard deviation too."),
-        ((scaled - 0.1370) / MNIST_STD, "That uses 0.1370, seed 000's typo: MNIST's mean is 0.1307."),
+        ((scaled - 0.1370) / MNIST_STD, "That uses 0.1370, tutorial 000's typo: MNIST's mean is 0.1307."),
         ((scaled - 0.5) / 0.5, "That is Normalize((0.5,), (0.5,)), which maps [0, 1] to [−1, 1]; the "
                                "exercise uses MNIST's mean and std."),
         ((pixel - MNIST_MEAN) / MNIST_STD, "ToTensor() divides by 255 first: the mean and std are on a "

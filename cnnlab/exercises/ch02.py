@@ -16,7 +16,7 @@ import torch
 from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
 
 SEED_INPUT = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
-"""Seed 000's 5×5 input; the kernel of the chapter holds 1 … 9."""
+"""Tutorial 000's 5×5 input; the kernel of the chapter holds 1 … 9."""
 SEED_KERNEL = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 
 
@@ -69,7 +69,7 @@ def _cell(kernel: torch.Tensor, row: int, column: int) -> int:
 
 
 def ex2_3(answer: Any) -> Feedback:
-    """Checks output cell (row 0, column 1) of seed 000's input ⋆ kernel 1…9, bias 10, no padding."""
+    """Checks output cell (row 0, column 1) of tutorial 000's input ⋆ kernel 1…9, bias 10, no padding."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)

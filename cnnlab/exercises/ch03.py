@@ -73,6 +73,15 @@ def _output_size(layer: nn.Module) -> tuple[int, ...] | str:
         return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+def _padding_puts_back(kernel_size: tuple[int, int], padding: tuple[int, int]) -> str:
+    """'a 3×3 kernel loses 2 pixels across; padding 1 on each side puts them back', for any kernel."""
+    (kh, kw), (ph, pw) = kernel_size, padding
+    if (kh, ph) == (kw, pw):
+        return f"a {kh}×{kw} kernel loses {kh - 1} pixels across; padding {ph} on each side puts them back."
+    return (f"a {kh}×{kw} kernel loses {kh - 1} rows and {kw - 1} columns; padding ({ph}, {pw}) adds "
+            f"{ph} at the top and bottom and {pw} at the left and right: {2 * ph} rows and {2 * pw} columns.")
+
+
 def ex3_3(answer: Any) -> Feedback:
     """Checks an nn.Conv2d that maps a (1, 3, 32, 32) batch to (1, 16, 32, 32)."""
     if (missing := unanswered(answer)) is not None:
@@ -81,6 +90,8 @@ def ex3_3(answer: Any) -> Feedback:
         return wrong("That is the class; call it to build a layer: nn.Conv2d(in_channels, out_channels, …).")
     if not isinstance(answer, nn.Conv2d):
         return wrong(f"Build an nn.Conv2d layer (got {type(answer).__name__}).")
+    if isinstance(answer, nn.LazyConv2d):  # its in_channels is 0 until it sees the batch
+        _output_size(answer)
     if answer.in_channels != 3:
         return wrong(f"in_channels is {answer.in_channels}, but the input (1, 3, 32, 32) has 3 channels: "
                      f"in_channels must match the input.")
@@ -90,13 +101,12 @@ def ex3_3(answer: Any) -> Feedback:
     if isinstance(result, str):
         return wrong(f"The layer fails on a (1, 3, 32, 32) batch: {result}")
     if result == (1, 16, 32, 32):
-        kernel = answer.kernel_size[0]
         if answer.kernel_size == (1, 1):
             return right("a 1×1 kernel keeps the size, but it sees no neighbours; try a 3×3 or 5×5 kernel "
                          "with the padding that keeps 32.")
-        return right(f"a {kernel}×{kernel} kernel loses {kernel - 1} pixels across; padding "
-                     f"{answer.padding[0] if isinstance(answer.padding, tuple) else answer.padding!r} "
-                     f"puts them back.")
+        if answer.padding == "same":
+            return right("padding='same' lets PyTorch add the k − 1 zeros the kernel needs.")
+        return right(_padding_puts_back(answer.kernel_size, answer.padding))
     height, width = result[2], result[3]
     stride, kernel = answer.stride[0], answer.kernel_size[0]
     if stride > 1:

@@ -144,9 +144,10 @@ def check_stack(answer: Any, size: int, steps: list[SizeStep]) -> Feedback:
                      f"got {type(answer).__name__}.")
     if value == correct[-1]:
         return right(f"{' → '.join(str(n) for n in [size, *correct])}.")
-    last_hint = _step_hint(steps[-1], correct[-2] if len(steps) > 1 else size, value)
-    if "does not give" not in last_hint:
-        return wrong(sentence(last_hint))
+    if len(steps) == 1:
+        return wrong(sentence(_step_hint(steps[0], size, value)))
+    # A wrong final size has many possible causes (e.g. 15 = a forgotten stride two layers up, or a pooling
+    # that changed nothing); a hint about the last layer would guess, and give away the size before it.
     return wrong(f"The final size is not {value:g}. Write the size after each layer as a list "
                  f"[{', '.join('…' for _ in steps)}] and check again: the hint then names the first "
                  "layer that goes wrong.")

@@ -135,7 +135,7 @@ def ex6_5(answer: Any) -> Feedback:
     if value is None:
         return wrong(f"Answer with a whole number, got {answer!r}.")
     if value == 4:
-        return right("⌈(7 − 2) / 2⌉ + 1 = 4: the last window starts at row 6 and holds a single row.")
+        return right("⌈(7 − 2) / 2⌉ + 1 = 4: the last window starts at the 7th row and holds only that row.")
     if value == 3:
         return wrong("That is the floor (ceil_mode=False). ceil_mode=True rounds the division up, keeping a "
                      "last window that hangs over the edge.")

@@ -91,14 +91,26 @@ def ex7_3(answer: Any) -> Feedback:
     if shape[2:] != (7, 7):
         return wrong(f"The block gives {shape[2]}×{shape[3]}. The convolution should keep 14×14 "
                      "(padding (k − 1) / 2 on each side) and the pooling halve it.")
-    kinds = [kind for row in trace(answer, (1, 16, 14, 14)).rows if (kind := _kind(row.type))]
+    rows = [(kind, row) for row in trace(answer, (1, 16, 14, 14)).rows if (kind := _kind(row.type))]
+    kinds = [kind for kind, _ in rows]
     missing_parts = [part for part in _ORDER if part not in kinds]
     if missing_parts:
         return wrong(f"The shape is right, but the block has no {' and no '.join(missing_parts)}.")
     if [kind for kind in kinds if kind in _ORDER][:4] != list(_ORDER):
         return wrong(f"The shape is right, but the order is {' → '.join(kinds)}; the task asks for "
-                     "convolution → batch norm → ReLU → pooling, as in seed 004's blocks.")
-    return right("(1, 16, 14, 14) → conv keeps 14×14 with 32 channels → BN → ReLU → pool → (1, 32, 7, 7).")
+                     "convolution → batch norm → ReLU → pooling, as in tutorial 004's blocks.")
+    conv = next(row for kind, row in rows if kind == "convolution")
+    kernel = tuple(conv.settings.get("kernel_size", ()))
+    if kernel != (3, 3):
+        return wrong(f"The shape is right, but the convolution's kernel is {'×'.join(map(str, kernel))}; "
+                     "the task asks for 3×3 (with the padding that keeps 14×14).")
+    pool = next(row for kind, row in rows if kind == "pooling")
+    return right(f"(1, 16, 14, 14) → conv {_size(conv.output_shape)} with 32 channels → BN → ReLU → "
+                 f"pool {_size(pool.output_shape)} → (1, 32, 7, 7).")
+
+
+def _size(shape: tuple[int, ...] | None) -> str:
+    return f"{shape[-2]}×{shape[-1]}" if shape else "?"
 
 
 _REGRESSION = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
@@ -124,7 +136,7 @@ def ex7_4(answer: Any) -> Feedback:
 
 
 def ex7_5(answer: Any) -> Feedback:
-    """An SGD optimiser for ``MnistNet()`` with momentum 0.9 and L2 regularisation 5e-4."""
+    """An SGD optimiser for ``MnistNet()``: learning rate 0.01, momentum 0.9, L2 regularisation 5e-4."""
     if (missing := unanswered(answer)) is not None:
         return missing
     if isinstance(answer, type):
@@ -138,10 +150,13 @@ def ex7_5(answer: Any) -> Feedback:
     if count != 8490:
         return wrong(f"The optimiser holds {count:,} numbers, but MnistNet has 8,490: "
                      "give it model.parameters().")
+    if group["lr"] != 0.01:
+        return wrong(f"The learning rate is {group['lr']:g}; the task asks for 0.01 (lr=0.01).")
     if group.get("momentum", 0) != 0.9:
         return wrong(f"momentum is {group.get('momentum', 0)}; the task asks for 0.9.")
     if group.get("weight_decay", 0) == 0:
         return wrong("There is no L2 regularisation yet: in PyTorch's optimisers it is called weight_decay.")
     if group["weight_decay"] != 5e-4:
         return wrong(f"weight_decay is {group['weight_decay']}; the task asks for 5e-4.")
-    return right("SGD with momentum 0.9; weight_decay=5e-4 adds 5e-4 · w to every gradient, the L2 penalty.")
+    return right("SGD at lr 0.01 with momentum 0.9; weight_decay=5e-4 adds 5e-4 · w to every gradient, "
+                 "the L2 penalty.")

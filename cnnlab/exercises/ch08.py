@@ -41,11 +41,15 @@ def ex8_1(answer: Any) -> Feedback:
     if shape[2:] != (1, 1):
         return wrong(f"The output is {shape[2]}×{shape[3]}: the kernel must be as large as the 5×5 map, "
                      "so that it fits exactly once.")
+    pooling = [module for module in answer.modules() if "Pool" in type(module).__name__]
+    if len(convolutions) != 1 or convolutions[0].kernel_size != (5, 5) or pooling:
+        return wrong("The shape is right, but C5 is one convolution whose 5×5 kernel covers the whole map: "
+                     "a single nn.Conv2d, no pooling or extra layers.")
     return right("A 5×5 kernel on a 5×5 map fits exactly once: (1, 16, 5, 5) → (1, 120, 1, 1).")
 
 
 def ex8_2(answer: Any) -> Feedback:
-    """The flattened size after ``Backbone`` (seed 002's LeNet-5) for a 32×32 image."""
+    """The flattened size after ``Backbone`` (tutorial 002's LeNet-5) for a 32×32 image."""
     if (missing := unanswered(answer)) is not None:
         return missing
     value = as_int(answer)

@@ -67,8 +67,8 @@ def ex9_2(answer: Any) -> Feedback:
                          "Round 60,000 / 64.")
         return wrong(f"Answer with a whole number of steps, got {answer!r}.")
     if value == math.ceil(60_000 / 64):
-        return right("⌈60,000 / 64⌉ = 938: 937 full batches and one of 32. Seed 002's progress bars count "
-                     "exactly 938 steps per epoch.")
+        return right("⌈60,000 / 64⌉ = 938: 937 full batches and one of 32. Tutorial 002's progress bars "
+                     "count exactly 938 steps per epoch.")
     hints = {
         60_000 // 64: "That rounds down: the last 32 images still make a (smaller) batch, so round up.",
         60_000: "That is one step per image; each step uses a whole batch of 64.",
@@ -207,14 +207,15 @@ def ex9_4(answer: Any) -> Feedback:
     per_class = 100 * (counts.diagonal() / counts.sum(dim=1)).mean().item()
     per_column = 100 * (counts.diagonal() / counts.sum(dim=0)).mean().item()
     if math.isclose(value, per_class, abs_tol=0.1) or math.isclose(value, per_class / 100, abs_tol=0.001):
-        return wrong("That is the mean of the per-class accuracies; the classes have different sizes, so it "
-                     "is not the share of images classified right (the mistake seed 001 makes per batch).")
+        return wrong("That is the mean of the per-class accuracies; the classes have different sizes, so "
+                     "it is not the share of images classified right (the mistake tutorial 001 makes per "
+                     "batch).")
     if math.isclose(value, per_column, abs_tol=0.1):
         return wrong("That averages over the columns (predictions); count the right answers over all images.")
     if value == right_count:
         return wrong(f"{right_count:.0f} is the number of right answers; divide by the number of images.")
     if value == math.floor(accuracy):
-        return wrong("Rounded down to a whole number, as seed 000's '%d %%' does; keep the decimal.")
+        return wrong("Rounded down to a whole number, as tutorial 000's '%d %%' does; keep the decimal.")
     if math.isclose(value, 100 * counts[0, 0].item() / counts[0].sum().item(), abs_tol=0.1):
         return wrong("That is the accuracy of class 0 only; count the whole diagonal.")
     return wrong("Right answers are on the diagonal (true class = predicted class); divide their sum by the "
@@ -256,7 +257,7 @@ def ex9_5(answer: Any) -> Feedback:
 
 
 def ex9_6(answer: Any) -> Feedback:
-    """The learning rate in epoch 25 with seed 001's SGD(lr=1e-3) and StepLR(step_size=10, gamma=0.1)."""
+    """The learning rate in epoch 25 with tutorial 001's SGD(lr=1e-3) and StepLR(step_size=10, gamma=0.1)."""
     if (missing := unanswered(answer)) is not None:
         return missing
     try:
@@ -279,5 +280,6 @@ def ex9_6(answer: Any) -> Feedback:
         return wrong("One drop too many: the third drop comes after epoch 30.")
     if near(1e-3):
         return wrong("That is the starting rate; StepLR multiplies it by gamma = 0.1 every 10 epochs. "
-                     "(In seed 001 itself it does stay 1e-3: the seed never calls lr_scheduler.step().)")
+                     "(In tutorial 001 itself it does stay 1e-3: the tutorial never calls "
+                     "lr_scheduler.step().)")
     return wrong("Start at 1e-3 and multiply by 0.1 at the end of every 10th epoch.")

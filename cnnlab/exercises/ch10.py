@@ -135,7 +135,13 @@ def ex10_4(answer: Any) -> Feedback:
         return missing
     kind = answer if isinstance(answer, type) else type(answer)
     name = answer if isinstance(answer, str) else kind.__name__
-    if "flip" in name.lower():
+    # "v2.RandomAffine(degrees=0, …)" copied from the list → "randomaffine"
+    name = name.strip().lower().removeprefix("torchvision.").removeprefix("transforms.").removeprefix("v2.")
+    name = name.split("(")[0].strip()
+    if name == "randomverticalflip":
+        return wrong("An upside-down digit would teach something false too, but that transform is not one of "
+                     "the four: which one of the list mirrors the image?")
+    if name == "randomhorizontalflip":
         return right("Mirrored, a 2 is no longer a 2 anyone writes, and some digits take other digits' "
                      "shapes; for clothes (Fashion-MNIST) a horizontal flip is fine: a mirrored shoe is a "
                      "shoe.")
@@ -145,7 +151,7 @@ def ex10_4(answer: Any) -> Feedback:
                         "learn to ignore.",
         "randomresizedcrop": "A slight zoom (85–100% of the image) keeps the digit readable.",
     }
-    if name.lower().removeprefix("v2.") in hints:
-        return wrong(hints[name.lower().removeprefix("v2.")])
+    if name in hints:
+        return wrong(hints[name])
     return wrong("Pick one of the four transforms of the list: which one produces images that are no "
                  "longer what people write?")

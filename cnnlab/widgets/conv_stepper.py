@@ -1,6 +1,6 @@
 """Convolution stepper: watch the window slide and each output cell being computed.
 
-The default is the seeds' example: a 5×5 input and the 3×3 kernel 1…9. The browser
+The default is the source tutorials' example: a 5×5 input and the 3×3 kernel 1…9. The browser
 computes every cell itself (``conv_stepper.js``); with a kernel, the Python side keeps
 ``output``, ``calculation`` (the current cell's multiply-and-add) and ``error`` up to date.
 
@@ -82,9 +82,9 @@ class ConvStepper(Widget):
 
 def conv_stepper(input: Grid | None = None, kernel: Grid | None = None, padding: int = 0, stride: int = 1,
                  **settings: Any) -> ConvStepper:
-    """A convolution stepper; without ``input`` and ``kernel``, the seeds' 5×5 example.
+    """A convolution stepper; without ``input`` and ``kernel``, the source tutorials' 5×5 example.
 
-    >>> conv_stepper(padding=1).output[0]       # the first row the seed prints with padding=1
+    >>> conv_stepper(padding=1).output[0]       # the first row tutorial 000 prints with padding=1
     [91.0, 168.0, 224.0, 215.0, 127.0]
     >>> conv_stepper([[1, 2], [3, 4]], [[1]]).output
     [[1.0, 2.0], [3.0, 4.0]]

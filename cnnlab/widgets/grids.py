@@ -5,9 +5,9 @@ with a kernel can read what the widget shows. A convolution here is what ``nn.Co
 computes: the window slides over the zero-padded input and multiplies-and-adds, without
 flipping the kernel.
 
->>> seed = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
+>>> example = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
 >>> kernel = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
->>> convolve(seed, kernel, stride=2, padding=0)
+>>> convolve(example, kernel, stride=2, padding=0)
 [[211.0, 262.0], [251.0, 169.0]]
 """
 

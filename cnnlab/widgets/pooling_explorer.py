@@ -1,6 +1,6 @@
 """Pooling explorer: max against average pooling over the same small grid.
 
-The default grid is the seeds' 4×4 example. The browser computes everything itself
+The default grid is the source tutorials' 4×4 example. The browser computes everything itself
 (``pooling_explorer.js``); with a kernel, the Python side keeps both outputs, the
 selected cell's calculation and ``error`` up to date.
 

@@ -76,7 +76,7 @@ def shape_explorer(size: Size = 28, kernel_size: int = 5, padding: int | str = 0
                    dilation: int = 1, layer: str = "conv", **settings: Any) -> ShapeExplorer:
     """A shape explorer for an input of ``size`` (an int, or a (height, width) pair).
 
-    >>> shape_explorer(5, kernel_size=3, stride=2).output       # the seeds' 5×5 example
+    >>> shape_explorer(5, kernel_size=3, stride=2).output       # the source tutorials' 5×5 example
     [2, 2]
     >>> shape_explorer((28, 32), kernel_size=2, layer="max_pool", stride=2).output
     [14, 16]
