@@ -129,7 +129,7 @@ def plot_confusion_matrix(model: nn.Module, data: ImageSplit) -> Figure:
     ('predicted', 'true')
     """
     counts = confusion_matrix(data.labels, predict(model, data).classes, len(data.classes))
-    size = 1.0 + 0.45 * len(data.classes)
+    size = 1.0 + 0.55 * len(data.classes)
     fig, ax = plt.subplots(figsize=(size + 1, size), layout="constrained")
     image = ax.imshow(counts.numpy(), cmap="Blues")
     fig.colorbar(image, ax=ax, shrink=0.8)
@@ -142,7 +142,7 @@ def plot_confusion_matrix(model: nn.Module, data: ImageSplit) -> Figure:
     for row, counts_in_row in enumerate(counts.tolist()):
         for column, count in enumerate(counts_in_row):
             if count:
-                ax.text(column, row, str(count), ha="center", va="center", fontsize=7,
+                ax.text(column, row, str(count), ha="center", va="center", fontsize=9,
                         color="white" if count > threshold else "black")
     return fig
 

@@ -243,7 +243,7 @@ class Explanation:
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<div>{line}</div>" for line in self.lines)
-        return (f'<div class="cnnlab-explain" style="font-family: monospace; font-size: 1.1em">'
+        return (f'<div class="cnnlab-explain" style="font-family: monospace; padding: 0.3em 0">'
                 f"{rows}</div>")
 
     def _repr_latex_(self) -> str:

@@ -136,12 +136,14 @@ class Trace:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(cell)}</th>" for cell in _HEADER)
+        pad = ' style="padding: 0.15em 0.9em 0.15em 0; text-align: left"'  # columns apart, left-aligned
+        head = "".join(f"<th{pad}>{html.escape(cell)}</th>" for cell in _HEADER)
         body = []
         for cells in self._cells():
             failed = cells[4] == "FAILED"
             style = ' class="cnnlab-failed" style="background: #fde2e1; font-weight: bold"' if failed else ""
-            body.append(f"<tr{style}>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+            body.append(f"<tr{style}>" + "".join(f"<td{pad}>{html.escape(cell)}</td>" for cell in cells)
+                        + "</tr>")
         diagnosis = "" if self.diagnosis is None else (
             '<div class="cnnlab-diagnosis" style="white-space: pre-wrap; color: #a40000; '
             f'margin-top: 0.5em">{html.escape(self.diagnosis)}</div>')

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 import time
 import warnings
 from collections.abc import Callable
@@ -144,7 +145,10 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
         for epoch in range(len(history) + 1, epochs + 1):
             start = time.perf_counter()
             model.train()
-            bar = tqdm(total=len(train), desc=f"Epoch {epoch}/{epochs}", unit="img", disable=not progress)
+            # dynamic_ncols: the whole width of a terminal, or of a notebook's output (where a long
+            # postfix then wraps to a second line instead of squeezing the bar to nothing)
+            bar = tqdm(total=len(train), desc=f"Epoch {epoch}/{epochs}", unit="img", unit_scale=True,
+                       dynamic_ncols=True, disable=not progress)
             with bar:
                 train_loss, train_accuracy = _train_epoch(train, batch_size, train_step, bar, epoch,
                                                           optimizer, history)
@@ -234,7 +238,7 @@ def _choose_memory_format(model: nn.Module, split: ImageSplit, device: torch.dev
     if requested:
         raise ValueError(f"channels_last=True: {hint}; or leave channels_last to cnnlab")
     if progress:
-        print(f"Note: training without channels-last memory (slower): {hint}.")
+        print(textwrap.fill(f"Note: training without channels-last memory (slower): {hint}.", width=88))
     return False
 
 

@@ -328,7 +328,7 @@ def test_pooling_explorer_picks_windows(playground: Visit, screenshots: Path) ->
 
     explorer = playground.page.locator(".cnnlab-pooling-explorer").first
     expect(explorer.get_by_test_id("max-calculation")).to_contain_text("max(3, 4, 2, 4) = 4")
-    explorer.get_by_label("max pooling output row 2, column 1: 9").click()
+    explorer.get_by_label("max pooling output row 1, column 0 (from 0): 9").click()
     expect(explorer.get_by_test_id("max-calculation")).to_contain_text("max(1, 6, 9, 7) = 9")
     expect(explorer.get_by_test_id("average-calculation")).to_contain_text("(1 + 6 + 9 + 7) / 4 = 5.75")
     expect(explorer.locator(".cl-chosen")).to_have_text("9")

@@ -21,6 +21,16 @@ def _flow_kind(row_type: str) -> str:
     return "pool" if "pool" in lowered else "conv" if "conv" in lowered else "flat"
 
 
+def _short_type(layer_type: str) -> str:
+    """A short name for a layer of an nn.Sequential: 'Conv2d' → 'conv', 'MaxPool2d' → 'max pool'."""
+    lowered = layer_type.lower().replace("_", "")
+    for word, short in (("transpose", "conv⁻¹"), ("conv", "conv"), ("maxpool", "max pool"),
+                        ("avgpool", "avg pool"), ("linear", "linear"), ("flatten", "flatten")):
+        if word in lowered:
+            return short
+    return layer_type
+
+
 def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = None) -> Axes:
     """The shapes a batch takes through a network, from ``cnnlab.shapes.trace(model, ...)``.
 
@@ -38,7 +48,7 @@ def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = N
     stages: list[tuple[str, str, tuple[int, ...] | None]] = [("input", "input", table.input_shape[1:])]
     for row in table.rows:
         last = row.name.split(".")[-1]
-        name = row.name if last.isdigit() else last  # "conv1.0" says more than "0"
+        name = _short_type(row.type) if last.isdigit() else last  # "net.0" says less than "conv"
         if row.output_shape is None:
             stages.append((name, "failed", None))
         elif row.output_shape != row.input_shape:
@@ -58,8 +68,8 @@ def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = N
             f"{shape[0]} ch\n{shape[1]}×{shape[2]}" if len(shape) == 3 else "×".join(map(str, shape)))
         ax.add_patch(Rectangle((i - width / 2, -height / 2), width, height, facecolor=FLOW_COLOURS[kind],
                                edgecolor="#555555", linewidth=0.9))
-        ax.text(i, 1.5, name, ha="center", va="bottom", fontsize=7.5)
-        ax.text(i, -1.5, label, ha="center", va="top", fontsize=7,
+        ax.text(i, 1.5, name, ha="center", va="bottom", fontsize=9)
+        ax.text(i, -1.5, label, ha="center", va="top", fontsize=9,
                 color="#a40000" if shape is None else "black")
     ax.set_xlim(-0.6, len(stages) - 0.4)
     ax.set_ylim(-1.9, 1.9)

@@ -5,6 +5,8 @@ import { convolveCell, formatValue, pairOf, sizesOf } from "./grids.js";
 import { convOutputSize } from "./shapes.js";
 import { button, errorBox, h, numberField, numberGrid, save } from "./ui.js";
 
+const MAX_DRAWN = 24; // larger padded inputs are described, not drawn (hundreds of cells freeze the page)
+
 function layout(model) {
   const input = model.get("input");
   const kernel = model.get("kernel");
@@ -102,6 +104,18 @@ function render({ model, el }) {
       );
       return;
     }
+    if (Math.max(height, width, g.rows, g.cols) > MAX_DRAWN) {
+      stop();
+      status.textContent = `output ${g.rows}×${g.cols}`;
+      calculation.textContent = "";
+      stage.replaceChildren(
+        h("p", {
+          class: "cl-note",
+          text: `A padded input of ${height}×${width} is too large to step through here (at most ${MAX_DRAWN}×${MAX_DRAWN}).`,
+        }),
+      );
+      return;
+    }
     const row = Math.floor(step / g.cols);
     const col = step % g.cols;
     const cell = convolveCell(g.input, g.kernel, g.stride, p, row, col);
@@ -146,9 +160,9 @@ function render({ model, el }) {
       outputGrid,
     );
     status.textContent =
-      `output cell ${step + 1} of ${g.total} (row ${row + 1}, column ${col + 1}): ` +
-      `window at rows ${cell.top + 1}–${cell.top + kh}, ` +
-      `columns ${cell.left + 1}–${cell.left + kw} of the padded input`;
+      `output cell ${step + 1} of ${g.total}, out[${row}, ${col}] (counting from 0, as Python does): ` +
+      `window on rows ${cell.top}–${cell.top + kh - 1}, ` +
+      `columns ${cell.left}–${cell.left + kw - 1} of the padded input`;
     calculation.textContent = cell.text;
   };
   model.on("change", update);

@@ -57,7 +57,7 @@ function buildRows(model, tbody) {
               }
             });
           }),
-        { name: `${layer.name} ${text}`, min: key === "padding" ? 0 : 1 },
+        { name: `${layer.name} ${text}`, min: key === "padding" ? 0 : 1, strict: true },
       );
       return { key, control };
     });

@@ -91,7 +91,7 @@ function render({ model, el }) {
             {
               type: "button",
               class: `cnnlab-cell cl-out ${picked ? "cl-current" : ""}`,
-              "aria-label": `${kind} pooling output row ${r + 1}, column ${c + 1}: ${formatValue(value)}`,
+              "aria-label": `${kind} pooling output row ${r}, column ${c} (from 0): ${formatValue(value)}`,
               "aria-pressed": picked ? "true" : "false",
               "data-cell": `${kind}-${r}-${c}`,
               onclick: () => save(model, "selected", [r, c]),

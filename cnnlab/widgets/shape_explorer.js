@@ -62,6 +62,7 @@ function code(p) {
 
 const TOP = 20; // room for the labels above the grids
 const GAP = 60; // room for the arrow between input and output
+const CHAR_WIDTH = 7; // about the width of one character of a 12px label
 
 // A grid of cells at (x, TOP); cellClass(r, c) names each cell's style.
 function grid(x, rows, cols, size, cellClass) {
@@ -106,20 +107,29 @@ function marking(marked, plain) {
 }
 
 // The SVG for an input grid, an arrow and an output grid; `description` is what a screen reader says.
-function canvas(inputCols, outputCols, rows, size, description) {
-  const width = inputCols * size + GAP + Math.max(outputCols, 1) * size + 4;
+// Where the output part starts and how wide the picture is: a grid, or its label when that
+// is longer ("input 2×2, padding 1 before, 2 after" above a 5-cell grid).
+function placement(inputWidth, inputText, outputWidth, outputText) {
+  const outX = Math.max(inputWidth, inputText.length * CHAR_WIDTH + 8) + GAP;
+  return { outX, width: outX + Math.max(outputWidth, outputText.length * CHAR_WIDTH) + 4 };
+}
+
+// The viewBox lets CSS shrink the drawing to a narrow column instead of cutting it off.
+function canvas(width, rows, size, description) {
   const height = rows * size + TOP + 14;
   return svg("svg", {
     width,
     height,
+    viewBox: `0 0 ${width} ${height}`,
     role: "img",
     "aria-label": description,
     class: size < 7 ? "cl-small" : "",
   });
 }
 
-function arrow(x, y) {
-  return svg("path", { d: `M ${x + 12} ${y} h ${GAP - 24} m -7 -5 l 7 5 l -7 5`, class: "cl-arrow" });
+// An arrow from the input grid (ending at x) to the output part (starting at outX).
+function arrow(x, outX, y) {
+  return svg("path", { d: `M ${x + 12} ${y} H ${outX - 12} m -7 -5 l 7 5 l -7 5`, class: "cl-arrow" });
 }
 
 function label(x, text) {
@@ -133,11 +143,11 @@ function drawSliding(p, result) {
   const [rows, cols] = [height + before + after, width + before + after];
   const [outRows, outCols] = result.output || [0, 0];
   const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, outRows, outCols))));
-  const outX = cols * size + GAP;
   const padding = before === after ? `${before}` : `${before} before, ${after} after`;
   const inputText = `input ${height}×${width}${before || after ? `, padding ${padding}` : ""}`;
   const outputText = result.output ? `output ${outRows}×${outCols}` : "the window does not fit";
-  const picture = canvas(cols, outCols, Math.max(rows, outRows), size, `${inputText} → ${outputText}`);
+  const { outX, width: pictureWidth } = placement(cols * size, inputText, outCols * size, outputText);
+  const picture = canvas(pictureWidth, Math.max(rows, outRows), size, `${inputText} → ${outputText}`);
   picture.append(label(0, inputText));
   const inside = (r, c) => r >= before && r < before + height && c >= before && c < before + width;
   picture.append(grid(0, rows, cols, size, (r, c) => (inside(r, c) ? "cl-in" : "cl-pad")));
@@ -152,29 +162,38 @@ function drawSliding(p, result) {
     const [r, c] = cells[i];
     picture.append(windowMark(0, [r * p.stride, c * p.stride], p, size, COLORS[i], i === 0));
   }
-  picture.append(arrow(cols * size, TOP + (rows * size) / 2));
+  picture.append(arrow(cols * size, outX, TOP + (rows * size) / 2));
   picture.append(label(outX, outputText));
   picture.append(grid(outX, outRows, outCols, size, marking(cells, "cl-out")));
   return picture;
 }
 
-// Transposed convolution: each input cell paints a kernel-sized patch onto the output,
-// `stride` cells apart; padding then crops that many cells from each border.
+// Transposed convolution: each input cell paints a kernel-sized patch onto the full output,
+// `stride` cells apart; the result is the part from row/column `padding` on, `out` cells long
+// (output_padding makes it reach that many cells further at the bottom and right).
 function drawTransposed(p, result) {
   const [height, width] = p.size;
   const [outRows, outCols] = result.output || [0, 0];
   const crop = result.output ? p.padding : 0;
-  const [rows, cols] = [outRows + 2 * crop, outCols + 2 * crop];
+  const full = (n) => (n - 1) * p.stride + p.dilation * (p.kernel - 1) + 1;
+  const [rows, cols] = [Math.max(full(height), crop + outRows), Math.max(full(width), crop + outCols)];
   const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, height, width))));
-  const outX = width * size + GAP;
   const inputText = `input ${height}×${width}`;
-  const outputText = `output ${outRows}×${outCols}${crop ? `, ${crop} cropped on each side` : ""}`;
-  const picture = canvas(width, cols, Math.max(rows, height), size, `${inputText} → ${outputText}`);
+  const end = crop - (p.outputPadding || 0); // cells cropped at the bottom and right
+  const cropped =
+    crop === 0 && end === 0
+      ? ""
+      : end === crop
+        ? `, ${crop} cropped on each side`
+        : `, ${crop} cropped at top and left, ${end >= 0 ? `${end} cropped` : `${-end} added`} at bottom and right`;
+  const outputText = `output ${outRows}×${outCols}${cropped}`;
+  const { outX, width: pictureWidth } = placement(width * size, inputText, cols * size, outputText);
+  const picture = canvas(pictureWidth, Math.max(rows, height), size, `${inputText} → ${outputText}`);
   const cells = firstCells(height, width);
   picture.append(label(0, inputText));
   picture.append(grid(0, height, width, size, marking(cells, "cl-in")));
   if (!result.output) return picture;
-  picture.append(arrow(width * size, TOP + (height * size) / 2));
+  picture.append(arrow(width * size, outX, TOP + (height * size) / 2));
   picture.append(label(outX, outputText));
   const inside = (r, c) => r >= crop && r < crop + outRows && c >= crop && c < crop + outCols;
   picture.append(grid(outX, rows, cols, size, (r, c) => (inside(r, c) ? "cl-out" : "cl-pad")));
@@ -194,7 +213,8 @@ function drawing(p, result) {
     return h("p", { class: "cl-note", text: "Nothing to draw for these settings." });
   }
   const padding = typeof p.padding === "number" ? p.padding : p.kernel * p.dilation;
-  if (Math.max(height, width, ...(result.output || [0, 0])) + 2 * padding > MAX_DRAWN) {
+  const span = p.dilation * (p.kernel - 1) + 1; // a window that does not fit is drawn whole
+  if (Math.max(height, width, span, ...(result.output || [0, 0])) + 2 * padding > MAX_DRAWN) {
     return h("p", { class: "cl-note", text: `Grids larger than ${MAX_DRAWN}×${MAX_DRAWN} are not drawn.` });
   }
   return p.layer === "conv_transpose" ? drawTransposed(p, result) : drawSliding(p, result);

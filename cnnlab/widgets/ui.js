@@ -46,7 +46,7 @@ export function intField(
   label,
   value,
   onValue,
-  { min = null, max = null, hint = null, name = null, param = null } = {},
+  { min = null, max = null, hint = null, name = null, param = null, strict = false } = {},
 ) {
   const id = uid("field");
   const input = h("input", {
@@ -61,12 +61,32 @@ export function intField(
     "aria-label": name,
     "data-param": param,
   });
+  // Only whole numbers are used (and, when `strict`, only those within min…max). Anything else
+  // (2.5, 1e3, an empty field) marks the field invalid and changes nothing; leaving the field
+  // puts back the number in use, so the field never shows a value the widget is not using.
+  let used = value;
+  const inRange = (n) => !strict || ((min === null || n >= min) && (max === null || n <= max));
+  const mark = (invalid) => {
+    input.classList.toggle("cl-invalid", invalid);
+    input.setAttribute("aria-invalid", String(invalid));
+  };
   input.addEventListener("input", () => {
-    if (/^-?\d+$/.test(input.value.trim())) onValue(parseInt(input.value, 10));
+    const text = input.value.trim();
+    const n = /^-?\d+$/.test(text) ? parseInt(text, 10) : NaN;
+    mark(!Number.isSafeInteger(n) || !inRange(n));
+    if (Number.isSafeInteger(n) && inRange(n)) {
+      used = n;
+      onValue(n);
+    }
+  });
+  input.addEventListener("change", () => {
+    if (input.classList.contains("cl-invalid")) input.value = used;
+    mark(false);
   });
   const field = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: label }), input);
   // Show a new value, unless the reader is typing in this field right now.
   const show = (next) => {
+    used = next;
     if (document.activeElement !== input && String(next) !== input.value) input.value = next;
   };
   return { field, input, show };
