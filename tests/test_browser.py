@@ -276,10 +276,14 @@ def test_shape_explorer_is_live(playground: Visit, screenshots: Path) -> None:
     for layer in ("max pool", "average pool", "transposed conv", "convolution"):
         explorer.get_by_text(layer, exact=True).click()
         check_explorer(explorer)
+    padding = explorer.locator("[data-param=padding]").input_value()
     explorer.get_by_label("padding mode").select_option("same")                 # 'same' refuses stride 2
     check_explorer(explorer)
     expect(explorer.get_by_test_id("error")).to_contain_text("padding='same'")
     explorer.screenshot(path=screenshots / "shape-explorer-error.png")
+    explorer.get_by_label("padding mode").select_option("number")               # the number comes back
+    expect(explorer.locator("[data-param=padding]")).to_have_value(padding)
+    check_explorer(explorer)
 
 
 def test_invalid_settings_show_the_message_and_the_widget_recovers(playground: Visit) -> None:
@@ -295,6 +299,27 @@ def test_invalid_settings_show_the_message_and_the_widget_recovers(playground: V
     explorer.get_by_text("transposed conv", exact=True).click()
     change_and_check(explorer, "output padding", 3)                             # ≥ stride and dilation
     expect(explorer.get_by_test_id("error")).to_contain_text("output_padding must be smaller")
+
+
+def test_a_field_that_is_not_a_whole_number_changes_nothing(playground: Visit) -> None:
+    from playwright.sync_api import expect
+
+    explorer = playground.page.locator(".cnnlab-shape-explorer").first
+    kernel = explorer.get_by_label("kernel size", exact=True)
+    change_and_check(explorer, "kernel size", 3)
+    for text in ("2.5", "1e3", ""):
+        kernel.fill(text)
+        expect(kernel).to_have_attribute("aria-invalid", "true")
+        expect(explorer.get_by_test_id("output-size")).to_have_text("30 × 30")  # still kernel 3
+    explorer.get_by_label("stride", exact=True).focus()                          # leaving the field …
+    expect(kernel).to_have_value("3")                                           # … shows the kernel in use
+    expect(kernel).to_have_attribute("aria-invalid", "false")
+    stack = playground.page.locator(".cnnlab-network-stack").first
+    features = stack.get_by_label("head.fc3 out features")
+    before = stack.get_by_test_id("output-shape").inner_text()
+    features.fill("-3")                                                          # no layer has −3 outputs
+    expect(features).to_have_attribute("aria-invalid", "true")
+    expect(stack.get_by_test_id("output-shape")).to_have_text(before)
 
 
 def test_convolution_stepper_steps_and_plays(playground: Visit, screenshots: Path) -> None:

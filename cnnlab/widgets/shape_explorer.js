@@ -234,12 +234,15 @@ function controls(model) {
     outputPadding: field("output_padding", "output padding", { min: 0 }),
   };
   // padding may also be 'same' or 'valid': a select next to the number
+  c.lastPadding = typeof model.get("padding") === "number" ? model.get("padding") : 0;
   c.mode = h(
     "select",
     {
       "aria-label": "padding mode",
       onchange: () => {
-        const number = Math.max(0, parseInt(c.padding.input.value, 10) || 0);
+        // back to "number": the number typed, else the one used before 'same' or 'valid'
+        const typed = parseInt(c.padding.input.value, 10);
+        const number = Number.isInteger(typed) ? Math.max(0, typed) : c.lastPadding;
         save(model, "padding", c.mode.value === "number" ? number : c.mode.value);
       },
     },
@@ -284,6 +287,7 @@ function syncControls(c, p) {
   c.ceil.checked = Boolean(p.ceilMode);
   const named = typeof p.padding === "string";
   c.mode.value = named ? p.padding : "number";
+  if (!named) c.lastPadding = p.padding;
   c.padding.input.disabled = named;
   if (named) {
     // the field shows, greyed, how many zeros 'same' or 'valid' adds
