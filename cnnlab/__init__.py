@@ -3,8 +3,8 @@
 Each chapter of the book imports what it teaches from here:
 
 - ``cnnlab.shapes``     output-size arithmetic and ``explain`` (chapters 3-5)
-- ``cnnlab.trace``      ``trace(model)``: every layer's shape, and why a model breaks
-  (its diagnoses live in ``cnnlab.diagnosis``)
+- ``cnnlab.trace``      ``from cnnlab import trace``: every layer's shape, and why a model
+  breaks (the function lives in ``cnnlab.tracing``, its diagnoses in ``cnnlab.diagnosis``)
 - ``cnnlab.layers``     convolution and pooling written from scratch, for reading
 - ``cnnlab.models``     every network of the book (MnistNet, LeNet-5, SimpleCNN, ...)
 - ``cnnlab.data``       MNIST and Fashion-MNIST as tensors, with an offline fallback
@@ -52,3 +52,16 @@ def epochs(full: int, quick: int = 1) -> int:
     True
     """
     return quick if quick_mode() else full
+
+
+def __getattr__(name: str) -> object:
+    """``cnnlab.trace`` and ``cnnlab.Trace``, imported on first use.
+
+    Lazily, so that ``import cnnlab.shapes`` (pure arithmetic, mirrored by ``shapes.js``)
+    never imports torch.
+    """
+    if name in ("trace", "Trace"):
+        from cnnlab import tracing
+
+        return getattr(tracing, name)
+    raise AttributeError(f"module 'cnnlab' has no attribute {name!r}")

@@ -8,7 +8,7 @@ numbers, where they came from, and what to write instead. The classic case is th
 
 >>> from torch import nn
 >>> from cnnlab.models import MnistNet
->>> from cnnlab.trace import trace
+>>> from cnnlab.tracing import trace
 >>> model = MnistNet()
 >>> model.conv2 = nn.Conv2d(10, 50, kernel_size=5)   # wider conv2, fc left as Linear(320, 10)
 >>> print(trace(model, (64, 1, 28, 28)).diagnosis.splitlines()[-1])
@@ -21,8 +21,10 @@ from collections.abc import Sequence
 from math import prod
 from typing import TYPE_CHECKING, Any
 
+from cnnlab.shapes import explain
+
 if TYPE_CHECKING:
-    from cnnlab.trace import Row, _Layer
+    from cnnlab.tracing import Row, _Layer
 
 
 def explain_layer(layer: _Layer) -> Any:
@@ -30,16 +32,12 @@ def explain_layer(layer: _Layer) -> Any:
 
     ``layer`` is what ``trace`` records of a layer just before it runs:
 
-    >>> from cnnlab.trace import _Layer
+    >>> from cnnlab.tracing import _Layer
     >>> conv1 = _Layer("conv1", "Conv2d", "conv", {"kernel_size": (5, 5), "stride": (1, 1),
     ...                "padding": (2, 2), "dilation": (1, 1)}, params=156, input_shape=(1, 1, 28, 28))
     >>> print(explain_layer(conv1))
     ⌊(28 + 2·2 − 1·(5 − 1) − 1) / 1⌋ + 1 = 28
     """
-    # Imported here: cnnlab.shapes imports cnnlab.trace (and so this module) at its end,
-    # so cnnlab.shapes may still be loading when this module is.
-    from cnnlab.shapes import explain
-
     s = layer.settings
     if layer.kind not in ("conv", "conv_transpose", "max_pool", "avg_pool"):
         raise ValueError(f"{layer.type} has no size formula")
@@ -62,7 +60,7 @@ def diagnose(rows: list[Row], layer: _Layer, error: Exception) -> str:
     ``trace`` calls it with its rows so far when a layer raises:
 
     >>> from torch import nn
-    >>> from cnnlab.trace import trace
+    >>> from cnnlab.tracing import trace
     >>> broken = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Conv2d(3, 16, 5))
     >>> print(trace(broken, (1, 1, 28, 28)).diagnosis.splitlines()[-1])
     Fix: nn.Conv2d(6, 16, kernel_size=5).

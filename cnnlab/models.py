@@ -1,7 +1,7 @@
 """Every network of the book, written the way the chapters write them.
 
 The comment after each step is the shape of ``x`` for a batch of ``N`` MNIST images
-(N, 1, 28, 28). ``cnnlab.shapes.trace(model)`` prints the same table, with formulas.
+(N, 1, 28, 28). ``cnnlab.trace(model)`` prints the same table, with formulas.
 
 - ``MnistNet``: two convolutions and one linear layer (8,490 parameters)
 - ``LeNet5Classic``: LeNet-5 in one ``nn.Sequential``, with tanh and average pooling (61,706)

@@ -339,6 +339,3 @@ def explain(size: Size, kernel_size: Size, stride: Size | None = None, padding: 
     else:
         lines, latex = (texts[0][0],), (texts[0][1],)
     return Explanation(layer=layer, lines=lines, latex_lines=latex, output=output)
-
-# trace lives in its own module (it runs a model); it is part of this module's API.
-from cnnlab.trace import Trace, trace  # noqa: E402, F401

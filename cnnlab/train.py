@@ -251,7 +251,7 @@ def _check_model_accepts(model: nn.Module, split: ImageSplit, *, channels_last: 
     except RuntimeError as error:
         raise ValueError(f"the model does not accept a batch of images of shape {tuple(split.images.shape)}: "
                          f"{str(error).splitlines()[0]}. Check its first layer's input size and channels "
-                         "(cnnlab.shapes.trace(model) shows every layer's shape).") from None
+                         "(cnnlab.trace(model) shows every layer's shape).") from None
     if scores.dim() != 2 or scores.shape[1] < len(split.classes):
         classes = len(split.classes)
         raise ValueError(f"the model gives scores of shape {tuple(scores.shape)} for one image, but the data "

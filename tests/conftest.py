@@ -77,7 +77,7 @@ EDITABLE = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "
 def edited_models(seed: int, count: int) -> list[tuple[str, list[dict], tuple[int, ...]]]:
     """Every model of MODELS with random edits of the settings a reader can change."""
     from cnnlab.models import MODELS
-    from cnnlab.trace import trace
+    from cnnlab.tracing import trace
     from cnnlab.widgets.network import layers_from_trace
 
     rng = random.Random(seed)

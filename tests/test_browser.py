@@ -369,7 +369,7 @@ def test_network_stack_finds_the_layer_that_breaks(playground: Visit, screenshot
     from playwright.sync_api import expect
 
     from cnnlab.models import LeNet5
-    from cnnlab.trace import trace
+    from cnnlab.tracing import trace
     from cnnlab.widgets.network import layers_from_trace
 
     stack = playground.page.locator(".cnnlab-network-stack").first

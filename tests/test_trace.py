@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -10,9 +12,9 @@ import torch.nn.functional as F
 import torchinfo
 from torch import nn
 
-import cnnlab.shapes
+import cnnlab
 from cnnlab.models import MODELS, DeepCNN, LeNet5, MnistNet, count_parameters
-from cnnlab.trace import Row, Trace, trace
+from cnnlab.tracing import Row, Trace, trace
 
 BATCH = (7, 1, 28, 28)
 
@@ -114,8 +116,21 @@ def test_height_and_width_that_differ_get_a_formula_each():
                            "width: ⌊(9 + 2·0 − 1·(3 − 1) − 1) / 3⌋ + 1 = 3")
 
 
-def test_shapes_module_exports_trace():
-    assert cnnlab.shapes.trace is trace and cnnlab.shapes.Trace is Trace
+def test_trace_is_one_name_from_cnnlab():
+    from cnnlab import Trace as top_level_trace_class
+    from cnnlab import trace as top_level_trace
+
+    assert top_level_trace is trace and top_level_trace_class is Trace
+    assert cnnlab.trace is trace
+
+
+def test_shapes_imports_without_torch():
+    """cnnlab.shapes is the arithmetic shapes.js mirrors: it must not need torch."""
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import cnnlab.shapes\n"
+            "assert cnnlab.shapes.conv_output_size(28, 5) == 24\n"
+            "assert 'cnnlab.tracing' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # ---------------------------------------------------------------- input size, modes, side effects

@@ -231,7 +231,7 @@ def test_js_number_format_matches_python(tmp_path: Path) -> None:
 def unflattened_models() -> list[tuple[str, list[dict], tuple[int, ...]]]:
     """Every model of MODELS with its flatten layer removed: the first Linear gets feature maps."""
     from cnnlab.models import MODELS
-    from cnnlab.trace import trace
+    from cnnlab.tracing import trace
     from cnnlab.widgets.network import layers_from_trace
 
     cases = []

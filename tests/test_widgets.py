@@ -16,7 +16,7 @@ from torch import nn
 
 from cnnlab import shapes
 from cnnlab.models import MODELS, LeNet5
-from cnnlab.trace import trace
+from cnnlab.tracing import trace
 from cnnlab.widgets import (
     ConvStepper,
     NetworkStack,

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.trace import trace
+from cnnlab.tracing import trace
 
 # ---------------------------------------------------------------- sizes, one layer at a time
 
@@ -167,7 +167,7 @@ def run_zero_batch(answer: Any, input_size: tuple[int, ...]) -> ZeroBatchRun:
     """The dummy-input trick as a checker uses it: run ``torch.zeros(input_size)`` through ``answer``.
 
     The model runs in eval mode without gradients (its mode is restored afterwards). When
-    it fails, ``problem`` holds ``cnnlab.shapes.trace``'s diagnosis (the layer and the sizes;
+    it fails, ``problem`` holds ``cnnlab.trace``'s diagnosis (the layer and the sizes;
     the fix is left for the learner to find) instead of a stack trace; a wrong type is a
     problem too, never an exception.
 

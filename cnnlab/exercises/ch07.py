@@ -16,7 +16,7 @@ from torch import nn, optim
 
 from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
 from cnnlab.exercises.ch05 import run_zero_batch, sentence
-from cnnlab.trace import trace
+from cnnlab.tracing import trace
 
 
 def ex7_1(answer: Any) -> Feedback:

@@ -32,7 +32,7 @@ def _short_type(layer_type: str) -> str:
 
 
 def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """The shapes a batch takes through a network, from ``cnnlab.shapes.trace(model, ...)``.
+    """The shapes a batch takes through a network, from ``cnnlab.trace(model, ...)``.
 
     One block per layer that changes the shape (activations and batch norm keep it and
     are left out): height for the image size, width for the number of channels (on a
@@ -40,7 +40,7 @@ def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = N
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from cnnlab.models import LeNet5
-    >>> from cnnlab.trace import trace
+    >>> from cnnlab.tracing import trace
     >>> ax = draw_shape_flow(trace(LeNet5(), (1, 1, 28, 28)))
     >>> [text.get_text() for text in ax.texts][:3]
     ['input', '1 ch\\n28×28', 'conv1']

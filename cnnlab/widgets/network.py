@@ -9,7 +9,7 @@ why in the words of ``cnnlab.trace``. ``network.js`` does the same in the browse
 PyTorch, which the tests use to check both against the real thing.
 
 >>> from cnnlab.models import MnistNet
->>> from cnnlab.trace import trace
+>>> from cnnlab.tracing import trace
 >>> layers = layers_from_trace(trace(MnistNet(), (1, 1, 28, 28)))
 >>> [layer["name"] for layer in layers][-2:]
 ['view', 'fc']
@@ -55,12 +55,12 @@ def _plain(value: Any) -> Any:
 
 
 def layers_from_trace(result: Any) -> list[Layer]:
-    """The rows of a ``cnnlab.trace.trace`` result as editable layer dicts.
+    """The rows of a ``cnnlab.trace`` result as editable layer dicts.
 
     Each dict has ``name``, ``type`` (as trace writes it), ``kind`` (what it does to a
     shape), its settings, ``params``, and the recorded ``input_shape``/``output_shape``.
 
-    >>> from cnnlab.trace import trace
+    >>> from cnnlab.tracing import trace
     >>> layer = layers_from_trace(trace(nn.Conv2d(1, 6, 5), (1, 1, 28, 28)))[0]
     >>> layer["kind"], layer["kernel_size"], layer["output_shape"]
     ('conv', [5, 5], [1, 6, 24, 24])

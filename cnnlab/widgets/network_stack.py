@@ -1,7 +1,7 @@
 """Network shape stack: a model's layers with their output shapes, recomputed as you edit them.
 
 Every model of ``cnnlab.models.MODELS`` (and any model you pass) is traced once with
-``cnnlab.trace.trace``; its rows become editable layer dicts that travel to the browser,
+``cnnlab.trace``; its rows become editable layer dicts that travel to the browser,
 where ``network_stack.js`` recomputes each shape when a setting changes and highlights
 the first layer that breaks, with trace's diagnosis and a fix. With a kernel, the Python
 side keeps ``output_shapes``, ``broken``, ``diagnosis`` and ``fix`` up to date too.
@@ -33,7 +33,7 @@ def model_layers(model: nn.Module, input_shape: Sequence[int] = (1, 1, 28, 28)) 
     >>> model_layers(nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU()))["layers"][1]["type"]
     'ReLU'
     """
-    from cnnlab.trace import trace  # imported late: tracing needs the whole of cnnlab
+    from cnnlab.tracing import trace  # imported late: tracing needs the whole of cnnlab
 
     result = trace(model, tuple(input_shape))
     if not result.ok:
