@@ -199,19 +199,20 @@ def test_js_pooling_matches_python(tmp_path: Path) -> None:
     from cnnlab.widgets.grids import pool, pool_cell
 
     rng = random.Random(5)
-    cases = [(grid, rng.randint(0, 4), stride) for grid, _, stride, _ in grid_cases(400)]
+    cases = [(grid, rng.randint(0, 4), stride, rng.randint(0, 2), rng.random() < 0.5)
+             for grid, _, stride, _ in grid_cases(600)]
     results = run_node(tmp_path, "grids", "pool", [list(case) for case in cases])
     cells, expected_cells = [], []
-    for (grid, kernel_size, stride), js in zip(cases, results, strict=True):
+    for (grid, kernel_size, stride, padding, ceil_mode), js in zip(cases, results, strict=True):
         try:
-            maximum, average = pool(grid, kernel_size, stride)
+            maximum, average = pool(grid, kernel_size, stride, padding, ceil_mode)
         except ValueError as wrong:
             assert not js["ok"] and js["error"] == str(wrong)
             continue
         assert js["ok"] and js["value"] == {"max": maximum, "average": average}
         for row, col in itertools.product(range(len(maximum)), range(len(maximum[0]))):
-            cells.append([grid, kernel_size, stride, row, col])
-            cell = pool_cell(grid, kernel_size, stride, row, col)
+            cells.append([grid, kernel_size, stride, row, col, padding])
+            cell = pool_cell(grid, kernel_size, stride, row, col, padding)
             expected_cells.append({camel(key): value for key, value in dataclasses.asdict(cell).items()})
     assert len(cells) > 300
     assert [c["value"] for c in run_node(tmp_path, "grids", "poolCell", cells)] == expected_cells

@@ -134,22 +134,38 @@ def test_conv_stepper_step_writes_out_the_current_cell() -> None:
     assert stepper.error.startswith("stride must be at least 1") and stepper.calculation == ""
 
 
-@settings(max_examples=150, deadline=None)
-@given(grid=grids, kernel_size=st.integers(1, 4), stride=st.integers(1, 3))
-def test_pooling_explorer_computes_what_pooling_layers_compute(grid: list, kernel_size: int,
-                                                               stride: int) -> None:
-    explorer = PoolingExplorer(grid=grid, kernel_size=kernel_size, stride=stride)
+@settings(max_examples=300, deadline=None)
+@given(grid=grids, kernel_size=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 2),
+       ceil_mode=st.booleans())
+def test_pooling_explorer_computes_what_pooling_layers_compute(grid: list, kernel_size: int, stride: int,
+                                                               padding: int, ceil_mode: bool) -> None:
+    explorer = PoolingExplorer(grid=grid, kernel_size=kernel_size, stride=stride, padding=padding,
+                               ceil_mode=ceil_mode)
     x = torch.tensor(grid, dtype=torch.float64)[None, None]
-    if kernel_size > min(len(grid), len(grid[0])):
+    settings = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "ceil_mode": ceil_mode}
+    try:
+        expected_max, expected_average = F.max_pool2d(x, **settings), F.avg_pool2d(x, **settings)
+    except RuntimeError:
         size = len(grid) if len(grid) == len(grid[0]) else (len(grid), len(grid[0]))
         with pytest.raises(ValueError) as refused:
-            shapes.pool_output_size(size, kernel_size, stride)
+            shapes.pool_output_size(size, kernel_size, stride, padding, ceil_mode=ceil_mode)
         assert explorer.error == str(refused.value) and explorer.max_output == []
         return
-    assert torch.equal(torch.tensor(explorer.max_output, dtype=torch.float64)[None, None],
-                       F.max_pool2d(x, kernel_size, stride))
+    assert explorer.error == ""
+    assert torch.equal(torch.tensor(explorer.max_output, dtype=torch.float64)[None, None], expected_max)
     assert torch.allclose(torch.tensor(explorer.average_output, dtype=torch.float64)[None, None],
-                          F.avg_pool2d(x, kernel_size, stride))
+                          expected_average)
+
+
+def test_pooling_explorer_padding_and_ceil_mode_write_out_the_window() -> None:
+    explorer = pooling_explorer(kernel_size=2, padding=1)                 # padding: −∞ for max, 0 for average
+    assert explorer.output_size == [3, 3]
+    assert (explorer.max_calculation, explorer.average_calculation) == ("max(3) = 3",
+                                                                       "(0 + 0 + 0 + 3) / 4 = 0.75")
+    corner = [[3, 4, 6], [2, 4, 6], [1, 6, 7]]
+    explorer = pooling_explorer(corner, kernel_size=2, ceil_mode=True, selected=[0, 1])
+    assert explorer.output_size == [2, 2]                                 # the last window hangs over
+    assert explorer.average_calculation == "(6 + 6) / 2 = 6"              # the overhang is not counted
 
 
 def test_pooling_explorer_selected_cell() -> None:

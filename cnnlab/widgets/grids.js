@@ -60,23 +60,31 @@ export function convolve(grid, kernel, stride, padding) {
   );
 }
 
-// One output cell of max and average pooling: the window, the chosen (largest, first if
-// tied) cell, both results, and each written out.
-export function poolCell(grid, kernelSize, stride, row, col) {
+// One output cell of max and average pooling: the window's corner and the chosen (largest, first
+// if tied) cell in the padded input, both results, and each written out. As PyTorch computes it:
+// max pooling ignores the padding (−∞), average pooling counts padded cells as zeros
+// (count_include_pad=True) but not the part of a window that ceil_mode lets hang over the edge.
+export function poolCell(grid, kernelSize, stride, row, col, padding = 0) {
+  const [height, width] = [grid.length, grid[0].length];
   const top = row * stride;
   const left = col * stride;
   const values = [];
+  const terms = [];
   let best = { value: -Infinity, row: top, col: left };
-  for (let i = 0; i < kernelSize; i += 1) {
-    for (let j = 0; j < kernelSize; j += 1) {
-      const value = grid[top + i][left + j];
-      values.push(value);
-      if (value > best.value) best = { value, row: top + i, col: left + j };
+  for (let i = top; i < Math.min(top + kernelSize, height + 2 * padding); i += 1) {
+    for (let j = left; j < Math.min(left + kernelSize, width + 2 * padding); j += 1) {
+      const [r, c] = [i - padding, j - padding];
+      if (r >= 0 && r < height && c >= 0 && c < width) {
+        const value = grid[r][c];
+        values.push(value);
+        terms.push(formatValue(value));
+        if (value > best.value) best = { value, row: i, col: j };
+      } else {
+        terms.push("0"); // a padded cell: −∞ for max pooling, 0 for average pooling
+      }
     }
   }
-  const sum = values.reduce((a, b) => a + b, 0);
-  const average = sum / values.length;
-  const shown = values.map(formatValue);
+  const average = values.reduce((a, b) => a + b, 0) / terms.length;
   return {
     top,
     left,
@@ -84,16 +92,16 @@ export function poolCell(grid, kernelSize, stride, row, col) {
     maxRow: best.row,
     maxCol: best.col,
     average,
-    maxText: `max(${shown.join(", ")}) = ${formatValue(best.value)}`,
-    averageText: `(${shown.join(" + ")}) / ${values.length} = ${formatValue(average)}`,
+    maxText: `max(${values.map(formatValue).join(", ")}) = ${formatValue(best.value)}`,
+    averageText: `(${terms.join(" + ")}) / ${terms.length} = ${formatValue(average)}`,
   };
 }
 
-// Both pooled outputs, {max, average}, without padding (throws a ShapeError when impossible).
-export function pool(grid, kernelSize, stride) {
-  const [rows, cols] = pairOf(poolOutputSize(...sizesOf(grid), kernelSize, stride));
+// Both pooled outputs, {max, average} (throws a ShapeError when impossible).
+export function pool(grid, kernelSize, stride, padding = 0, ceilMode = false) {
+  const [rows, cols] = pairOf(poolOutputSize(...sizesOf(grid), kernelSize, stride, padding, 1, ceilMode));
   const cells = Array.from({ length: rows }, (_, r) =>
-    Array.from({ length: cols }, (_, c) => poolCell(grid, kernelSize, stride, r, c)),
+    Array.from({ length: cols }, (_, c) => poolCell(grid, kernelSize, stride, r, c, padding)),
   );
   return {
     max: cells.map((row) => row.map((c) => c.max)),

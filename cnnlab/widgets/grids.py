@@ -138,6 +138,9 @@ def convolve(grid: Grid, kernel: Grid, stride: int = 1, padding: int = 0) -> Gri
 class PooledCell:
     """One output cell of max and average pooling: the window, the chosen cell, both results.
 
+    ``top`` and ``left`` are the window's corner in the padded input; ``max_row`` and ``max_col``
+    the chosen cell, also in the padded input.
+
     >>> pool_cell([[1, 9], [3, 4]], 2, 2, 0, 0).max_row, pool_cell([[1, 9], [3, 4]], 2, 2, 0, 0).max_col
     (0, 1)
     """
@@ -152,34 +155,48 @@ class PooledCell:
     average_text: str
 
 
-def pool_cell(grid: Grid, kernel_size: int, stride: int, row: int, col: int) -> PooledCell:
+def pool_cell(grid: Grid, kernel_size: int, stride: int, row: int, col: int, padding: int = 0) -> PooledCell:
     """Output cell (``row``, ``col``) of max and of average pooling (the first largest value wins ties).
+
+    As PyTorch computes it: max pooling ignores the padding (it pads with −∞); average pooling
+    counts padded cells as zeros (``count_include_pad=True``), but not the part of a window that
+    ``ceil_mode`` lets hang over the padded input's edge.
 
     >>> cell = pool_cell([[3, 4, 6, 5], [2, 4, 6, 8]], 2, 2, 0, 0)
     >>> print(cell.max_text, "|", cell.average_text)
     max(3, 4, 2, 4) = 4 | (3 + 4 + 2 + 4) / 4 = 3.25
+    >>> print(pool_cell([[3, 4], [2, 4]], 2, 2, 0, 0, padding=1).average_text)
+    (0 + 0 + 0 + 3) / 4 = 0.75
     """
+    height, width = len(grid), len(grid[0])
     top, left = row * stride, col * stride
-    values, best = [], (float("-inf"), top, left)
-    for i in range(kernel_size):
-        for j in range(kernel_size):
-            value = grid[top + i][left + j]
-            values.append(value)
-            if value > best[0]:
-                best = (value, top + i, left + j)
-    average = sum(values) / len(values)
-    shown = [format_value(v) for v in values]
+    values, terms, best = [], [], (float("-inf"), top, left)
+    for i in range(top, min(top + kernel_size, height + 2 * padding)):
+        for j in range(left, min(left + kernel_size, width + 2 * padding)):
+            r, c = i - padding, j - padding
+            if 0 <= r < height and 0 <= c < width:
+                value = grid[r][c]
+                values.append(value)
+                terms.append(format_value(value))
+                if value > best[0]:
+                    best = (value, i, j)
+            else:
+                terms.append("0")  # a padded cell: −∞ for max pooling, 0 for average pooling
+    average = sum(values) / len(terms)
     return PooledCell(top, left, best[0], best[1], best[2], average,
-                      f"max({', '.join(shown)}) = {format_value(best[0])}",
-                      f"({' + '.join(shown)}) / {len(values)} = {format_value(average)}")
+                      f"max({', '.join(format_value(v) for v in values)}) = {format_value(best[0])}",
+                      f"({' + '.join(terms)}) / {len(terms)} = {format_value(average)}")
 
 
-def pool(grid: Grid, kernel_size: int, stride: int) -> tuple[Grid, Grid]:
-    """Max-pooled and average-pooled outputs, without padding.
+def pool(grid: Grid, kernel_size: int, stride: int, padding: int = 0,
+         ceil_mode: bool = False) -> tuple[Grid, Grid]:
+    """Max-pooled and average-pooled outputs (a ``ValueError`` from ``cnnlab.shapes`` when impossible).
 
     >>> pool([[3, 4, 6, 5], [2, 4, 6, 8], [1, 6, 7, 8], [9, 7, 4, 6]], 2, 2)
     ([[4, 8], [9, 8]], [[3.25, 6.25], [5.75, 6.25]])
+    >>> pool([[3, 4, 6], [2, 4, 6], [1, 6, 7]], 2, 2, ceil_mode=True)
+    ([[4, 6], [6, 7]], [[3.25, 6.0], [3.5, 7.0]])
     """
-    rows, cols = pair_of(pool_output_size(*sizes_of(grid), kernel_size, stride))
-    cells = [[pool_cell(grid, kernel_size, stride, r, c) for c in range(cols)] for r in range(rows)]
+    rows, cols = pair_of(pool_output_size(*sizes_of(grid), kernel_size, stride, padding, ceil_mode=ceil_mode))
+    cells = [[pool_cell(grid, kernel_size, stride, r, c, padding) for c in range(cols)] for r in range(rows)]
     return [[c.max for c in row] for row in cells], [[c.average for c in row] for row in cells]
