@@ -28,9 +28,9 @@ from cnnlab.widgets.network import propagate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# sphinx-thebe declares THEBE_JS_URL twice on every page (thebe is off); pydata-sphinx-theme logs
-# "invalid theme mode" until a reader picks one.
-HARMLESS = ("THEBE_JS_URL", "invalid theme mode")
+# pydata-sphinx-theme logs "invalid theme mode" until a reader picks one. (sphinx-thebe's
+# "THEBE_JS_URL has already been declared" is gone: _ext/no_thebe.py drops its scripts.)
+HARMLESS = ("invalid theme mode",)
 PLAYGROUND = "book/playground"
 
 
@@ -348,6 +348,33 @@ def test_convolution_stepper_steps_and_plays(playground: Visit, screenshots: Pat
     expect(stepper.get_by_test_id("status")).to_contain_text("output cell 1 of 1")
 
 
+def test_convolution_stepper_takes_input_kernel_values_and_size(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    stepper = playground.page.locator(".cnnlab-conv-stepper").first
+    stepper.get_by_label("input (one row per line)").fill("0 0 1 1\n0 0 1 1\n0 0 1 1")   # an edge
+    stepper.get_by_label("kernel size", exact=True).fill("2")                   # 1 2 / 4 5: top-left kept
+    kernel = stepper.get_by_label("kernel values")
+    expect(kernel).to_have_value("1 2\n4 5")
+    kernel.fill("-1 1\n-1 1")                                                    # a vertical-edge kernel
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 1 of 6")
+    stepper.get_by_label("play").click()
+    expect(stepper.get_by_test_id("status")).to_contain_text("output cell 6 of 6", timeout=10_000)
+    expected = convolve([[0, 0, 1, 1]] * 3, [[-1, 1], [-1, 1]])
+    cells = stepper.locator(".cl-output-grid .cnnlab-cell").all_inner_texts()
+    assert [float(c) for c in cells] == [v for row in expected for v in row] == [0, 2, 0, 0, 2, 0]
+    stepper.screenshot(path=screenshots / "conv-stepper-edited.png")
+    size = stepper.get_by_label("kernel size", exact=True)
+    for text in ("0", "8", "1e9"):                                               # out of 1…7: refused
+        size.fill(text)
+        expect(size).to_have_attribute("aria-invalid", "true")
+        expect(kernel).to_have_value("-1 1\n-1 1")
+    kernel.fill("1 2\n3")
+    expect(kernel).to_have_attribute("aria-invalid", "true")
+    expect(stepper.locator(".cl-field-problem").last).to_contain_text("rows of equal length")
+    expect(stepper.get_by_test_id("status")).to_contain_text("of 6")           # the old kernel is used
+
+
 def test_pooling_explorer_picks_windows(playground: Visit, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
@@ -358,11 +385,61 @@ def test_pooling_explorer_picks_windows(playground: Visit, screenshots: Path) ->
     expect(explorer.get_by_test_id("average-calculation")).to_contain_text("(1 + 6 + 9 + 7) / 4 = 5.75")
     expect(explorer.locator(".cl-chosen")).to_have_text("9")
     explorer.screenshot(path=screenshots / "pooling-explorer.png")
-    explorer.get_by_label("kernel size", exact=True).fill("3")
+    explorer.get_by_label("window (kernel size)", exact=True).fill("3")
     explorer.get_by_label("stride", exact=True).fill("1")
     expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
-    explorer.get_by_label("kernel size", exact=True).fill("5")
+    expect(explorer.locator("figcaption").first).to_contain_text("window 3×3, stride 1")   # window …
+    expect(explorer.locator(".cl-max-grid + figcaption")).to_have_text("max pooling: output 2×2")  # … ≠ output
+    explorer.get_by_label("window (kernel size)", exact=True).fill("5")
     expect(explorer.get_by_test_id("error")).to_contain_text("use a kernel ≤ 4")
+
+
+def test_pooling_explorer_takes_an_input_padding_and_ceil_mode(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    from cnnlab.widgets.grids import pool_cell
+
+    explorer = playground.page.locator(".cnnlab-pooling-explorer").first
+    grid = explorer.get_by_label("input (one row per line)")
+    grid.fill("3 4 6\n2 4 6\n1 6 7")                                            # chapter 6's 3×3 corner
+    expect(explorer.get_by_test_id("output-size")).to_have_text("1 × 1")
+    explorer.get_by_label("ceil_mode").check()
+    expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
+    explorer.get_by_label("average pooling output row 0, column 1 (from 0): 6").click()
+    corner = [[3, 4, 6], [2, 4, 6], [1, 6, 7]]
+    expect(explorer.get_by_test_id("average-calculation")).to_contain_text(
+        pool_cell(corner, 2, 2, 0, 1).average_text)                               # (6 + 6) / 2 = 6
+    explorer.get_by_label("ceil_mode").uncheck()
+    explorer.get_by_label("padding", exact=True).fill("1")
+    expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
+    expect(explorer.locator(".cnnlab-cell.cl-pad").first).to_be_visible()
+    explorer.screenshot(path=screenshots / "pooling-explorer-padding.png")
+    explorer.get_by_label("padding", exact=True).fill("2")                      # more than half the window
+    expect(explorer.get_by_test_id("error")).to_contain_text("at most half the kernel")
+    explorer.get_by_label("padding", exact=True).fill("0")
+    for text in ("1 2\n3", "1 x", "9 " * 11):                                    # ragged, not a number, too wide
+        grid.fill(text)
+        expect(grid).to_have_attribute("aria-invalid", "true")
+        expect(explorer.get_by_test_id("output-size")).to_have_text("1 × 1")     # still the 3×3 corner
+    explorer.get_by_label("stride", exact=True).focus()                          # leaving restores the grid
+    expect(grid).to_have_value("3 4 6\n2 4 6\n1 6 7")
+    explorer.get_by_label("window (kernel size)", exact=True).fill("99999999")  # huge: a message, no freeze
+    expect(explorer.get_by_test_id("error")).to_contain_text("use a kernel ≤ 3")
+
+
+def test_shape_explorer_marks_the_pixels_no_window_reaches(playground: Visit, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    explorer = playground.page.locator(".cnnlab-shape-explorer").first
+    change_and_check(explorer, "padding", 0)
+    change_and_check(explorer, "stride", 2)                                      # (28 − 5) / 2: 12 windows
+    expect(explorer.get_by_test_id("output-size")).to_have_text("12 × 12")
+    expect(explorer.get_by_test_id("unreached")).to_contain_text("55 input pixels (row 27 and column 27")
+    assert explorer.locator("rect.cl-unreached").count() == 55
+    explorer.screenshot(path=screenshots / "shape-explorer-unreached.png")
+    change_and_check(explorer, "stride", 1)                                      # every pixel is used
+    expect(explorer.get_by_test_id("unreached")).to_be_hidden()
+    assert explorer.locator("rect.cl-unreached").count() == 0
 
 
 def test_network_stack_finds_the_layer_that_breaks(playground: Visit, screenshots: Path) -> None:

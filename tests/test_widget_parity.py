@@ -273,3 +273,25 @@ def test_bundled_widget_module_loads_in_node(tmp_path: Path, name: str) -> None:
     check = (f'const m = await import("{module.as_uri()}");'
              f'if (typeof m.default.render !== "function") process.exit(3);')
     subprocess.run([NODE, "--input-type=module", "-e", check], check=True, timeout=60)
+
+
+def test_js_unreached_pixels_are_those_without_a_gradient(tmp_path: Path) -> None:
+    """The shape explorer's "in no window" pixels are exactly those whose gradient PyTorch leaves at 0."""
+    import torch
+    import torch.nn.functional as F
+
+    cases, expected = [], []
+    for n, k, s, p, d, layer, ceil in itertools.product((5, 7, 10), (1, 2, 3), (1, 2, 3, 4), (0, 1), (1, 2),
+                                                        ("conv", "avg_pool"), (False, True)):
+        if layer == "conv" and ceil or layer == "avg_pool" and (d != 1 or p > k // 2):
+            continue
+        x = torch.ones(1, 1, n, n, requires_grad=True)
+        if layer == "conv":
+            out = F.conv2d(x, torch.ones(1, 1, k, k), stride=s, padding=p, dilation=d)
+        else:
+            out = F.avg_pool2d(x, k, s, p, ceil_mode=ceil)
+        out.sum().backward()
+        expected.append([i for i in range(n) if x.grad[0, 0, i].abs().sum() == 0])
+        cases.append([n, p, k, s, d, out.shape[-1]])
+    assert len(cases) > 200 and any(expected) and not all(expected)
+    assert [r["value"] for r in run_node(tmp_path, "shape_explorer", "unreached", cases)] == expected

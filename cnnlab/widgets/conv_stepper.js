@@ -1,11 +1,19 @@
 // Convolution stepper: the window slides over the (padded) input one output cell at a time,
-// and each cell's multiply-and-add is written out. Computed in the browser by grids.js.
+// and each cell's multiply-and-add is written out. The reader edits the input, the kernel's values
+// and its size, the padding and the stride. Computed in the browser by grids.js.
 
 import { convolveCell, formatValue, pairOf, sizesOf } from "./grids.js";
 import { convOutputSize } from "./shapes.js";
-import { button, errorBox, h, numberField, numberGrid, save } from "./ui.js";
+import { button, errorBox, gridField, h, intField, numberField, numberGrid, save } from "./ui.js";
 
 const MAX_DRAWN = 24; // larger padded inputs are described, not drawn (hundreds of cells freeze the page)
+const MAX_INPUT = 12; // the largest input the reader can type
+const MAX_KERNEL = 7; // the largest kernel size field value
+
+// The kernel resized to n×n: the values it had stay where they were, new cells are 0.
+export function resizeKernel(kernel, n) {
+  return Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => kernel[r]?.[c] ?? 0));
+}
 
 function layout(model) {
   const input = model.get("input");
@@ -22,6 +30,20 @@ function layout(model) {
 }
 
 function render({ model, el }) {
+  const input = gridField(model, "input", "input (one row per line)", { maxSize: MAX_INPUT });
+  const kernel = gridField(model, "kernel", "kernel values", { maxSize: MAX_KERNEL });
+  const kernelSize = intField(
+    "kernel size",
+    model.get("kernel").length,
+    (n) => save(model, "kernel", resizeKernel(model.get("kernel"), n)),
+    {
+      min: 1,
+      max: MAX_KERNEL,
+      strict: true,
+      hint: `k×k, at most ${MAX_KERNEL}; new cells are 0`,
+      param: "kernel_size",
+    },
+  );
   const padding = numberField(model, "padding", "padding", { min: 0, hint: "zeros added on each side" });
   const stride = numberField(model, "stride", "stride", { min: 1 });
   const error = errorBox();
@@ -66,9 +88,11 @@ function render({ model, el }) {
   el.classList.add("cnnlab-widget", "cnnlab-conv-stepper");
   el.replaceChildren(
     h("div", { class: "cl-title" }, "Convolution stepper", h("span", { text: "one output cell at a time" })),
+    h("div", { class: "cl-controls" }, input.field, kernel.field),
     h(
       "div",
       { class: "cl-controls" },
+      kernelSize.field,
       padding.field,
       stride.field,
       h("div", { class: "cl-buttons" }, reset, back, next, play),
@@ -78,6 +102,9 @@ function render({ model, el }) {
   );
 
   const update = () => {
+    input.sync();
+    kernel.sync();
+    kernelSize.show(model.get("kernel").length);
     padding.sync();
     stride.sync();
     const g = layout(model);

@@ -1,13 +1,18 @@
-// Pooling explorer: max and average pooling over the same small grid, window and stride
-// settable; pick an output cell to see its window and, for max pooling, the cell it chose.
+// Pooling explorer: max and average pooling over the same small grid. The reader edits the grid
+// and sets the window (kernel size), stride, padding and ceil_mode, and picks an output cell to see
+// its window and, for max pooling, the cell it chose.
 
 import { formatValue, pairOf, poolCell, sizesOf } from "./grids.js";
 import { poolOutputSize } from "./shapes.js";
-import { errorBox, h, numberField, numberGrid, save } from "./ui.js";
+import { checkField, errorBox, gridField, h, numberField, numberGrid, save } from "./ui.js";
 
-function outputSize(grid, kernelSize, stride) {
+const MAX_INPUT = 10; // the largest grid the reader can type (larger ones are hard to read anyway)
+const MAX_DRAWN = 16; // larger padded grids are described, not drawn
+
+function outputSize(grid, kernelSize, stride, padding, ceilMode) {
   try {
-    return { size: pairOf(poolOutputSize(...sizesOf(grid), kernelSize, stride)), error: "" };
+    const size = poolOutputSize(...sizesOf(grid), kernelSize, stride, padding, 1, ceilMode);
+    return { size: pairOf(size), error: "" };
   } catch (error) {
     if (error.name !== "ShapeError") throw error;
     return { size: [0, 0], error: error.message };
@@ -15,11 +20,20 @@ function outputSize(grid, kernelSize, stride) {
 }
 
 function render({ model, el }) {
-  const kernel = numberField(model, "kernel_size", "kernel size", { min: 1, hint: "the window is k×k" });
+  const input = gridField(model, "grid", "input (one row per line)", { maxSize: MAX_INPUT });
+  const kernel = numberField(model, "kernel_size", "window (kernel size)", {
+    min: 1,
+    hint: "the window is k×k",
+  });
   const stride = numberField(model, "stride", "stride", {
     min: 1,
     hint: "PyTorch's default: the kernel size",
   });
+  const padding = numberField(model, "padding", "padding", {
+    min: 0,
+    hint: "at most half the window; max pooling ignores it, average pooling counts it as 0",
+  });
+  const ceil = checkField(model, "ceil_mode", "ceil_mode", { hint: "round the output size up" });
   const error = errorBox();
   const size = h("output", { class: "cl-output", "data-testid": "output-size", "aria-live": "polite" });
   const maxText = h("div", { class: "cl-formula", "data-testid": "max-calculation" });
@@ -29,7 +43,15 @@ function render({ model, el }) {
   el.classList.add("cnnlab-widget", "cnnlab-pooling-explorer");
   el.replaceChildren(
     h("div", { class: "cl-title" }, "Pooling explorer", h("span", { text: "max or average of each window" })),
-    h("div", { class: "cl-controls" }, kernel.field, stride.field),
+    h(
+      "div",
+      { class: "cl-controls" },
+      input.field,
+      kernel.field,
+      stride.field,
+      padding.field,
+      ceil.field,
+    ),
     stage,
     h(
       "div",
@@ -42,51 +64,63 @@ function render({ model, el }) {
   );
 
   const update = () => {
-    kernel.sync();
-    stride.sync();
+    for (const control of [input, kernel, stride, padding, ceil]) control.sync();
     const grid = model.get("grid");
     const k = model.get("kernel_size");
     const s = model.get("stride");
+    const ceilMode = Boolean(model.get("ceil_mode"));
     const {
       size: [rows, cols],
       error: message,
-    } = outputSize(grid, k, s);
+    } = outputSize(grid, k, s, model.get("padding"), ceilMode);
+    const p = message ? 0 : model.get("padding");
     error.show(message);
     el.classList.toggle("cl-invalid", Boolean(message));
     size.textContent = message ? "—" : `${rows} × ${cols}`;
+    const [height, width] = [grid.length + 2 * p, grid[0].length + 2 * p];
+    const extras = `${p ? `, padding ${p}` : ""}${ceilMode ? ", ceil_mode" : ""}`;
+    const windowText = `window ${k}×${k}, stride ${s}${extras}`;
     const inputGrid = (chosen) =>
       numberGrid(
-        grid.length,
-        grid[0].length,
+        height,
+        width,
         (r, c) => {
+          const padded = r < p || r >= height - p || c < p || c >= width - p;
           const inWindow =
             chosen && r >= chosen.top && r < chosen.top + k && c >= chosen.left && c < chosen.left + k;
           const isMax = chosen && r === chosen.maxRow && c === chosen.maxCol;
           return {
-            text: formatValue(grid[r][c]),
-            class: `${inWindow ? "cl-window" : ""} ${isMax ? "cl-chosen" : ""}`,
+            text: padded ? "·" : formatValue(grid[r - p][c - p]),
+            class: `${padded ? "cl-pad" : ""} ${inWindow ? "cl-window" : ""} ${isMax ? "cl-chosen" : ""}`,
           };
         },
-        { caption: `input ${grid.length}×${grid[0].length}` },
+        { caption: `input ${grid.length}×${grid[0].length}${p ? ` (· padding)` : ""}; ${windowText}` },
       );
-    if (message) {
+    if (message || Math.max(height, width) > MAX_DRAWN) {
       maxText.textContent = "";
       averageText.textContent = "";
-      stage.replaceChildren(inputGrid(null));
+      stage.replaceChildren(
+        message
+          ? inputGrid(null)
+          : h("p", {
+              class: "cl-note",
+              text: `A padded input of ${height}×${width} is too large to draw here.`,
+            }),
+      );
       return;
     }
     const [row, col] = model.get("selected");
     const [r0, c0] = [Math.min(Math.max(row, 0), rows - 1), Math.min(Math.max(col, 0), cols - 1)];
-    const chosen = poolCell(grid, k, s, r0, c0);
+    const chosen = poolCell(grid, k, s, r0, c0, p);
     const outputGrid = (kind) =>
       numberGrid(
         rows,
         cols,
         (r, c) => {
-          const cell = poolCell(grid, k, s, r, c);
+          const cell = poolCell(grid, k, s, r, c, p);
           const value = kind === "max" ? cell.max : cell.average;
           const picked = r === r0 && c === c0;
-          const pick = h(
+          return h(
             "button",
             {
               type: "button",
@@ -98,10 +132,9 @@ function render({ model, el }) {
             },
             formatValue(value),
           );
-          return pick;
         },
         {
-          caption: `${kind === "max" ? "max" : "average"} pooling ${rows}×${cols}`,
+          caption: `${kind === "max" ? "max" : "average"} pooling: output ${rows}×${cols}`,
           className: `cl-${kind}-grid`,
         },
       );
@@ -113,8 +146,9 @@ function render({ model, el }) {
       outputGrid("average"),
     );
     if (focused) stage.querySelector(`[data-cell="${focused}"]`)?.focus(); // keep the keyboard's place
-    maxText.textContent = `max pooling:      ${chosen.maxText}`;
-    averageText.textContent = `average pooling:  ${chosen.averageText}`;
+    const where = `out[${r0}, ${c0}]`;
+    maxText.textContent = `max pooling ${where}:      ${chosen.maxText}`;
+    averageText.textContent = `average pooling ${where}:  ${chosen.averageText}`;
   };
   model.on("change", update);
   update();

@@ -100,6 +100,46 @@ function firstCells(rows, cols) {
   return cells;
 }
 
+// The input pixels (counting from 0, along one side of `n`) that no window covers: with
+// `before` zeros in front, windows of `k` taps `d` apart start every `s` cells, `out` times.
+// When the stride does not divide evenly, the last rows or columns are never looked at.
+export function unreached(n, before, k, s, d, out) {
+  const covered = new Set();
+  for (let i = 0; i < out; i += 1) {
+    for (let a = 0; a < k; a += 1) covered.add(i * s + a * d - before);
+  }
+  return Array.from({ length: n }, (_, x) => x).filter((x) => !covered.has(x));
+}
+
+// "27" or "26–27" or "0, 2, 4": a list of indices as a reader says it.
+function spans(indices) {
+  const runs = [];
+  for (const x of indices) {
+    const last = runs[runs.length - 1];
+    if (last && x === last[1] + 1) last[1] = x;
+    else runs.push([x, x]);
+  }
+  const text = runs.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`));
+  return text.length > 4 ? `${text.slice(0, 4).join(", ")}, …` : text.join(", ");
+}
+
+// What the drawing marks as never in a window, in words ("" when every pixel is used).
+export function unreachedText(p, result) {
+  if (!result.output || p.layer === "conv_transpose") return "";
+  const [before] = paddingBeforeAfter(p.padding, p.kernel, p.dilation);
+  const rows = unreached(p.size[0], before, p.kernel, p.stride, p.dilation, result.output[0]);
+  const cols = unreached(p.size[1], before, p.kernel, p.stride, p.dilation, result.output[1]);
+  if (rows.length === 0 && cols.length === 0) return "";
+  const pixels = p.size[0] * p.size[1] - (p.size[0] - rows.length) * (p.size[1] - cols.length);
+  const parts = [];
+  if (rows.length) parts.push(`row${rows.length > 1 ? "s" : ""} ${spans(rows)}`);
+  if (cols.length) parts.push(`column${cols.length > 1 ? "s" : ""} ${spans(cols)}`);
+  return (
+    `${pixels} input pixel${pixels > 1 ? "s" : ""} (${parts.join(" and ")}, counting from 0) ` +
+    `lie in no window and never reach the output.`
+  );
+}
+
 // The class of a cell: its colour when it is one of `marked`.
 function marking(marked, plain) {
   const index = new Map(marked.map(([r, c], i) => [`${r},${c}`, i]));
@@ -150,7 +190,14 @@ function drawSliding(p, result) {
   const picture = canvas(pictureWidth, Math.max(rows, outRows), size, `${inputText} → ${outputText}`);
   picture.append(label(0, inputText));
   const inside = (r, c) => r >= before && r < before + height && c >= before && c < before + width;
-  picture.append(grid(0, rows, cols, size, (r, c) => (inside(r, c) ? "cl-in" : "cl-pad")));
+  const missed = (n, out) => new Set(unreached(n, before, p.kernel, p.stride, p.dilation, out));
+  const [missedRows, missedCols] = result.output ? [missed(height, outRows), missed(width, outCols)] : [];
+  const inputClass = (r, c) => {
+    if (!inside(r, c)) return "cl-pad";
+    if (!result.output) return "cl-in";
+    return missedRows.has(r - before) || missedCols.has(c - before) ? "cl-unreached" : "cl-in";
+  };
+  picture.append(grid(0, rows, cols, size, inputClass));
   if (!result.output) {
     // show where the first window would not fit
     picture.append(windowMark(0, [0, 0], p, size, "var(--cl-error)", true));
@@ -300,6 +347,7 @@ function syncControls(c, p) {
 const LEGEND = [
   ["cl-in", "input"],
   ["cl-pad", "padding (zeros)"],
+  ["cl-unreached", "in no window"],
   ["cl-hit0", "1st window"],
   ["cl-hit1", "2nd"],
   ["cl-hit2", "3rd"],
@@ -312,6 +360,7 @@ function render({ model, el }) {
   const formula = h("div", { class: "cl-formula", "data-testid": "formula" });
   const pytorch = h("code", { class: "cl-code", "data-testid": "code" });
   const error = errorBox();
+  const missed = h("div", { class: "cl-note", "data-testid": "unreached", "aria-live": "polite" });
   const picture = h("div", { class: "cl-picture" });
   const legend = h(
     "div",
@@ -340,6 +389,7 @@ function render({ model, el }) {
       h("div", { class: "cl-output-row" }, h("span", { text: "output size" }), output),
       pytorch,
       formula,
+      missed,
       error.box,
     ),
     picture,
@@ -355,6 +405,8 @@ function render({ model, el }) {
     pytorch.textContent = code(p);
     formula.replaceChildren(...result.lines.map((line) => h("div", { text: line })));
     error.show(result.error);
+    missed.textContent = unreachedText(p, result);
+    missed.hidden = !missed.textContent;
     picture.replaceChildren(drawing(p, result));
   };
   model.on("change", update);

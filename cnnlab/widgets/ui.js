@@ -166,3 +166,91 @@ export function errorBox() {
   };
   return { box, show };
 }
+
+// Rows of numbers as the grid fields show them: one row per line, values separated by spaces.
+export function gridText(grid) {
+  return grid.map((row) => row.map((v) => String(v)).join(" ")).join("\n");
+}
+
+// The grid typed in a grid field, or {error} saying what is wrong with it. Rows are lines (or
+// separated by ";"), values are separated by spaces or commas; at most maxSize rows and columns.
+export function parseGrid(text, maxSize) {
+  const lines = text
+    .split(/[\n;]/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  if (lines.length === 0) return { error: "type at least one row of numbers" };
+  const rows = lines.map((line) => line.split(/[\s,]+/));
+  const bad = rows.flat().find((v) => !/^[-+]?(\d+\.?\d*|\.\d+)$/.test(v) || Math.abs(Number(v)) > 1e6);
+  if (bad !== undefined) return { error: `"${bad}" is not a number (use numbers up to a million)` };
+  if (new Set(rows.map((row) => row.length)).size !== 1) {
+    return { error: `rows of equal length, please (got ${rows.map((row) => row.length).join(", ")})` };
+  }
+  if (rows.length > maxSize || rows[0].length > maxSize) {
+    return { error: `at most ${maxSize}×${maxSize} here (got ${rows.length}×${rows[0].length})` };
+  }
+  return { grid: rows.map((row) => row.map(Number)) };
+}
+
+// A labelled text area holding a grid of numbers, bound to one model attribute. A grid that is
+// not a rectangle of numbers (or too large to draw) marks the field invalid, says why, and changes
+// nothing; leaving the field puts back the grid in use.
+export function gridField(model, name, label, { maxSize = 10, hint = null } = {}) {
+  const id = uid("grid");
+  const input = h("textarea", {
+    id,
+    rows: 4,
+    spellcheck: "false",
+    autocomplete: "off",
+    title: hint || "one row per line, numbers separated by spaces",
+    "data-param": name,
+  });
+  const problem = h("div", { class: "cl-field-problem", role: "status", hidden: true });
+  const mark = (message) => {
+    input.classList.toggle("cl-invalid", Boolean(message));
+    input.setAttribute("aria-invalid", String(Boolean(message)));
+    problem.hidden = !message;
+    problem.textContent = message || "";
+  };
+  input.addEventListener("input", () => {
+    const { grid, error } = parseGrid(input.value, maxSize);
+    mark(error);
+    if (grid) save(model, name, grid);
+  });
+  input.addEventListener("change", () => {
+    if (input.classList.contains("cl-invalid")) input.value = gridText(model.get(name));
+    mark("");
+  });
+  const field = h(
+    "div",
+    { class: "cnnlab-field cnnlab-grid-field" },
+    h("label", { for: id, text: label }),
+    input,
+    problem,
+  );
+  const sync = () => {
+    const grid = model.get(name);
+    input.rows = Math.min(Math.max(grid.length, 2), maxSize);
+    if (document.activeElement !== input) input.value = gridText(grid);
+  };
+  sync();
+  return { field, input, sync };
+}
+
+// A labelled checkbox bound to one boolean model attribute.
+export function checkField(model, name, label, { hint = null } = {}) {
+  const id = uid(name);
+  const input = h("input", {
+    id,
+    type: "checkbox",
+    title: hint,
+    "data-param": name,
+    onchange: (event) => save(model, name, event.target.checked),
+  });
+  const field = h("div", { class: "cnnlab-field cnnlab-check" }, input, h("label", { for: id, text: label }));
+  const sync = () => {
+    input.checked = Boolean(model.get(name));
+  };
+  sync();
+  return { field, input, sync };
+}
