@@ -389,7 +389,7 @@ def test_pooling_explorer_picks_windows(playground: Visit, screenshots: Path) ->
     explorer.get_by_label("stride", exact=True).fill("1")
     expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
     expect(explorer.locator("figcaption").first).to_contain_text("window 3×3, stride 1")   # window …
-    expect(explorer.locator(".cl-max-grid + figcaption")).to_have_text("max pooling: output 2×2")  # … ≠ output
+    expect(explorer.locator(".cl-max-grid + figcaption")).to_have_text("max pooling: output 2×2")  # ≠ window
     explorer.get_by_label("window (kernel size)", exact=True).fill("5")
     expect(explorer.get_by_test_id("error")).to_contain_text("use a kernel ≤ 4")
 
@@ -417,7 +417,7 @@ def test_pooling_explorer_takes_an_input_padding_and_ceil_mode(playground: Visit
     explorer.get_by_label("padding", exact=True).fill("2")                      # more than half the window
     expect(explorer.get_by_test_id("error")).to_contain_text("at most half the kernel")
     explorer.get_by_label("padding", exact=True).fill("0")
-    for text in ("1 2\n3", "1 x", "9 " * 11):                                    # ragged, not a number, too wide
+    for text in ("1 2\n3", "1 x", "9 " * 11):                          # ragged, not a number, too wide
         grid.fill(text)
         expect(grid).to_have_attribute("aria-invalid", "true")
         expect(explorer.get_by_test_id("output-size")).to_have_text("1 × 1")     # still the 3×3 corner

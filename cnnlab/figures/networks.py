@@ -36,7 +36,8 @@ def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = N
 
     One block per layer that changes the shape (activations and batch norm keep it and
     are left out): height for the image size, width for the number of channels (on a
-    log scale), a thin bar for a flat vector. A layer that failed is drawn in red.
+    log scale, from narrow for 1 channel to the full column for the most channels), a
+    thin bar for a flat vector. A layer that failed is drawn in red.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from cnnlab.models import LeNet5
@@ -55,11 +56,14 @@ def draw_shape_flow(table: Any, ax: Axes | None = None, *, title: str | None = N
             stages.append((name, _flow_kind(row.type), row.output_shape[1:]))
     sizes = [shape[-1] for _, _, shape in stages if shape is not None and len(shape) == 3]
     biggest = max(sizes, default=1)
+    most_channels = max((shape[0] for _, _, shape in stages if shape is not None and len(shape) == 3),
+                        default=1)
     if ax is None:
         _, ax = plt.subplots(figsize=(min(0.8 * len(stages) + 0.4, 8), 2.4))
     for i, (name, kind, shape) in enumerate(stages):
         if shape is not None and len(shape) == 3:
-            width, height = 0.2 + 0.09 * np.log2(shape[0] + 1), 0.3 + 2.2 * shape[-2] / biggest
+            width = 0.15 + 0.7 * np.log2(shape[0] + 1) / np.log2(most_channels + 1)
+            height = 0.3 + 2.2 * shape[-2] / biggest
         elif shape is not None:
             width, height = 0.12, 0.3 + 0.17 * np.log2(max(int(np.prod(shape)), 1) + 1)
         else:
