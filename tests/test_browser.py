@@ -403,13 +403,13 @@ def test_pooling_explorer_takes_an_input_padding_and_ceil_mode(playground: Visit
     grid = explorer.get_by_label("input (one row per line)")
     grid.fill("3 4 6\n2 4 6\n1 6 7")                                            # chapter 6's 3×3 corner
     expect(explorer.get_by_test_id("output-size")).to_have_text("1 × 1")
-    explorer.get_by_label("ceil_mode").check()
+    explorer.get_by_label("ceil_mode", exact=True).check()
     expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
     explorer.get_by_label("average pooling output row 0, column 1 (from 0): 6").click()
     corner = [[3, 4, 6], [2, 4, 6], [1, 6, 7]]
     expect(explorer.get_by_test_id("average-calculation")).to_contain_text(
         pool_cell(corner, 2, 2, 0, 1).average_text)                               # (6 + 6) / 2 = 6
-    explorer.get_by_label("ceil_mode").uncheck()
+    explorer.get_by_label("ceil_mode", exact=True).uncheck()
     explorer.get_by_label("padding", exact=True).fill("1")
     expect(explorer.get_by_test_id("output-size")).to_have_text("2 × 2")
     expect(explorer.locator(".cnnlab-cell.cl-pad").first).to_be_visible()
