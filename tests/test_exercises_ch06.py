@@ -32,7 +32,7 @@ def test_ex6_1_hints(answer, hint) -> None:
     assert not feedback and hint in feedback.message
 
 
-@pytest.mark.parametrize(("answer", "hint"), [(4, "no weights"), (5, "no weights"), (1, "Ask PyTorch")])
+@pytest.mark.parametrize(("answer", "hint"), [(4, "no weights"), (5, "no weights"), (1, "training change")])
 def test_ex6_2_hints(answer, hint) -> None:
     feedback = ch06.ex6_2(answer)
     assert not feedback and hint in feedback.message

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_shape, right, unanswered, wrong
 
 SEED_INPUT = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
 """Tutorial 000's 5×5 input; the kernel of the chapter holds 1 … 9."""
@@ -24,7 +24,7 @@ def ex2_1(answer: Any) -> Feedback:
     """Checks the weight shape of nn.Conv2d(3, 16, kernel_size=5)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, as layer.weight.shape prints it.")
     if shape == (16, 3, 5, 5):
@@ -95,7 +95,7 @@ def ex2_4(answer: Any) -> Feedback:
     """Checks the output shape of nn.Conv2d(3, 8, kernel_size=3) on a (1, 3, 64, 64) batch."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, as output.shape prints it.")
     if shape == (1, 8, 62, 62):
@@ -117,5 +117,8 @@ def ex2_4(answer: Any) -> Feedback:
     if (height, width) == (64, 64):
         return wrong("Without padding the 3×3 window must fit inside the image, so the size shrinks.")
     if (height, width) == (61, 61):
-        return wrong("Almost: count the window's positions, 64 − 3 + 1 (the first position counts too).")
-    return wrong("The size: the 3×3 window fits in 64 − 3 + 1 positions along each side.")
+        return wrong("Almost: count the window's positions, n − k + 1: the first position counts too.")
+    if (height, width) == (66, 66):
+        return wrong("The size grew: without padding the 3×3 window must fit inside the image, so it "
+                     "shrinks.")
+    return wrong("The size: count the positions where the 3×3 window fits along each side (n − k + 1).")

@@ -16,22 +16,23 @@ from typing import Any
 import torch
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_number, as_padding, as_size, right, unanswered, wrong
 
 
 def ex3_1(answer: Any) -> Feedback:
     """Checks the padding that keeps a 28×28 input 28×28 under a 5×5 kernel (stride 1), per side."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if isinstance(answer, str) and answer.strip().lower() == "same":
+    if isinstance(answer, str) and answer.strip().strip("'\"").lower() == "same":
         return right("'same' works: for a 5×5 kernel it pads 2 on each side. As a number: 2.")
-    value = as_int(answer)
+    value = as_padding(answer, kernel_size=5)
     if value is None:
-        if isinstance(answer, float):
+        if as_number(answer) is not None:
             return wrong("Padding is a whole number of zeros per side: (k − 1) / 2, not k / 2.")
         return wrong("Give a whole number: the zeros added on each side (or the string 'same').")
     if value == 2:
-        return right("28 + 2·2 − 5 + 1 = 28: two zeros on each side replace the k − 1 = 4 pixels lost.")
+        return right(f"padding={answer!r}: 28 + 2·2 − 5 + 1 = 28, two zeros on each side replace the "
+                     "k − 1 = 4 pixels lost.")
     slips = {
         4: "4 is the total: PyTorch's padding counts zeros on EACH side, so padding=p adds 2·p zeros across.",
         0: "Without padding the output is 28 − 5 + 1 = 24: the window needs room at the borders.",
@@ -46,8 +47,7 @@ def ex3_2(answer: Any) -> Feedback:
     """Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    pair = as_int_tuple(answer)
-    value = pair[0] if pair and len(pair) == 2 and pair[0] == pair[1] else as_int(answer)
+    value = as_size(answer)
     if value is None:
         return wrong("Give the output height (= width) as a whole number.")
     if value == 30:
@@ -57,7 +57,7 @@ def ex3_2(answer: Any) -> Feedback:
         28: "The padding is counted once: padding=2 adds 2 zeros on EACH side, 4 in total.",
         27: "Two slips: the padding goes on both sides (2·p), and the formula ends with + 1.",
         26: "The padding is missing: 2 zeros are added on each side before the window slides.",
-        32: "Padding 2 is not enough to keep a 7×7 kernel's size: that would need (7 − 1) / 2 = 3.",
+        32: "Padding 2 is not enough to keep a 7×7 kernel's size: the kernel loses k − 1 pixels across.",
         25: "Count the window's positions: n + 2·p − k + 1.",
     }
     return wrong(slips.get(value, "Output = n + 2·p − k + 1, with p zeros on each side."))

@@ -4,22 +4,32 @@
 >>> print(check.ex4_2(14))
 ❌ Not yet. 14 is the output size you want; the question asks for the stride that gives it.
 >>> print(check.ex4_4(1))
-✅ Right! ⌊(28 + 2·1 − 3) / 2⌋ + 1 = 13 + 1 = 14.
+✅ Right! padding=1: ⌊(28 + 2·1 − 3) / 2⌋ + 1 = 13 + 1 = 14.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, as_number, right, unanswered, wrong
+from cnnlab.exercises import (
+    Feedback,
+    as_int,
+    as_number,
+    as_padding,
+    as_shape,
+    as_size,
+    right,
+    unanswered,
+    wrong,
+)
 
 
 def ex4_1(answer: Any) -> Feedback:
     """Checks the output size of kernel 5, stride 2, padding 2 on a 32×32 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    pair = as_int_tuple(answer)
-    value = float(pair[0]) if pair and len(pair) == 2 and pair[0] == pair[1] else as_number(answer)
+    size = as_size(answer)
+    value = float(size) if size is not None else as_number(answer)
     if value is None:
         return wrong("Give the output height (= width) as a whole number.")
     if value == 16:
@@ -34,7 +44,7 @@ def ex4_1(answer: Any) -> Feedback:
         32: "Divide by the stride: the window moves 2 pixels per step, so it has half as many positions.",
         28: "Divide by the stride before adding 1: ⌊(n + 2·p − k) / s⌋ + 1.",
     }
-    return wrong(slips.get(value, "Use ⌊(n + 2·p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2."))
+    return wrong(slips.get(value, "Fill n = 32, k = 5, p = 2, s = 2 into ⌊(n + 2·p − k) / s⌋ + 1."))
 
 
 def ex4_2(answer: Any) -> Feedback:
@@ -61,7 +71,7 @@ def ex4_3(answer: Any) -> Feedback:
     """Checks how many positions a 3×3 window with stride 2 takes on a 6×6 input."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if as_int_tuple(answer) == (2, 2):
+    if as_shape(answer) == (2, 2):
         return right("2 positions per row and per column, 2 × 2 = 4 windows in all.")
     value = as_int(answer)
     if value is None:
@@ -87,11 +97,11 @@ def ex4_4(answer: Any) -> Feedback:
     if isinstance(answer, str) and answer.strip().lower() == "same":
         return wrong("PyTorch refuses padding='same' with a stride above 1 (the output could not keep the "
                      "input's size anyway); give a number.")
-    value = as_int(answer)
+    value = as_padding(answer, kernel_size=3, stride=2)
     if value is None:
         return wrong("Give a whole number of zeros per side.")
     if value == 1:
-        return right("⌊(28 + 2·1 − 3) / 2⌋ + 1 = 13 + 1 = 14.")
+        return right(f"padding={answer!r}: ⌊(28 + 2·1 − 3) / 2⌋ + 1 = 13 + 1 = 14.")
     slips = {
         0: "Without padding: ⌊(28 − 3) / 2⌋ + 1 = 13, one short.",
         2: "With padding 2: ⌊(28 + 4 − 3) / 2⌋ + 1 = 15, one too many. Padding counts on each side.",

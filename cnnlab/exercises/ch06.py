@@ -13,16 +13,16 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_number, as_shape, as_size, right, unanswered, wrong
 
 
 def ex6_1(answer: Any) -> Feedback:
     """Output size of ``nn.MaxPool2d(2)`` on a 7×7 feature map."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    value = as_int(answer)
+    value = as_size(answer)
     if value is None:
-        if isinstance(answer, (int, float)):
+        if as_number(answer) is not None:
             return wrong("Sizes are whole numbers: a window either fits or is not used, so round down.")
         return wrong(f"Answer with the height (= width) of the output, a whole number; got {answer!r}.")
     hints = {
@@ -49,9 +49,8 @@ def ex6_2(answer: Any) -> Feedback:
         return right("MaxPool2d computes a maximum; there is nothing to learn, so nothing to train.")
     if value in (4, 5):
         return wrong("A convolution would have 2×2 weights (+ a bias) here, but pooling has no weights: "
-                     "the largest value of the window is picked, not learned. Try "
-                     "sum(p.numel() for p in nn.MaxPool2d(2).parameters()).")
-    return wrong("Ask PyTorch: sum(p.numel() for p in nn.MaxPool2d(2).parameters()).")
+                     "the largest value of the window is picked, not learned.")
+    return wrong("What does max pooling compute, and which of its numbers would training change?")
 
 
 EX3_INPUT = [[1, 3, 2, 4],
@@ -107,7 +106,7 @@ def ex6_4(answer: Any) -> Feedback:
     """Shape of a (1, 16, 10, 10) tensor after ``nn.MaxPool2d(2)``, as a tuple of four numbers."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Answer with a tuple of whole numbers, (N, C, H, W).")
     if shape == (1, 16, 5, 5):
@@ -131,7 +130,7 @@ def ex6_5(answer: Any) -> Feedback:
     """Output size of ``nn.MaxPool2d(2, ceil_mode=True)`` on a 7×7 feature map."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    value = as_int(answer)
+    value = as_size(answer)
     if value is None:
         return wrong(f"Answer with a whole number, got {answer!r}.")
     if value == 4:
@@ -139,4 +138,4 @@ def ex6_5(answer: Any) -> Feedback:
     if value == 3:
         return wrong("That is the floor (ceil_mode=False). ceil_mode=True rounds the division up, keeping a "
                      "last window that hangs over the edge.")
-    return wrong("Fill in ⌈(n − k) / s⌉ + 1 with n = 7, k = s = 2 (rounded up).")
+    return wrong("Fill n = 7, k = s = 2 into ⌈(n − k) / s⌉ + 1 (the division rounded up).")

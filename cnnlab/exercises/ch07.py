@@ -14,8 +14,8 @@ from typing import Any
 
 from torch import nn, optim
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.exercises import Feedback, as_choice, as_int, right, run_model, unanswered, wrong
+from cnnlab.exercises.ch05 import sentence
 from cnnlab.tracing import trace
 
 
@@ -57,7 +57,8 @@ def ex7_2(answer: Any) -> Feedback:
         0: "BatchNorm normalises, then learns to scale and shift each channel again.",
         96: "Only the scale and the shift are learned; the running statistics are buffers.",
     }
-    return wrong(slips.get(value, "Ask PyTorch: sum(p.numel() for p in nn.BatchNorm2d(32).parameters())."))
+    return wrong(slips.get(value, "Which numbers of a batch norm layer does the optimiser change? Its "
+                                  "running statistics are not among them."))
 
 
 _ORDER = ("convolution", "batch norm", "ReLU", "pooling")
@@ -77,7 +78,7 @@ def ex7_3(answer: Any) -> Feedback:
     """A block conv → BatchNorm → ReLU → pool that maps (1, 16, 14, 14) to (1, 32, 7, 7)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    run = run_zero_batch(answer, (1, 16, 14, 14))
+    run = run_model(answer, (1, 16, 14, 14))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     shape = run.shape
@@ -105,6 +106,9 @@ def ex7_3(answer: Any) -> Feedback:
         return wrong(f"The shape is right, but the convolution's kernel is {'×'.join(map(str, kernel))}; "
                      "the task asks for 3×3 (with the padding that keeps 14×14).")
     pool = next(row for kind, row in rows if kind == "pooling")
+    if "max" not in pool.type.lower():
+        return wrong(f"The shape and order are right, but the pooling is {pool.type}: the task asks for max "
+                     "pooling, which keeps the strongest response of each window.")
     return right(f"(1, 16, 14, 14) → conv {_size(conv.output_shape)} with 32 channels → BN → ReLU → "
                  f"pool {_size(pool.output_shape)} → (1, 32, 7, 7).")
 
@@ -114,12 +118,24 @@ def _size(shape: tuple[int, ...] | None) -> str:
 
 
 _REGRESSION = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+_LOSS_NAMES = {
+    **{name: [name.removesuffix("Loss")] for name in dir(nn) if name.endswith("Loss") and name[0].isupper()},
+    "MSELoss": ["MSE", "mean squared error", "squared error", "L2 loss", "L2"],
+    "L1Loss": ["L1", "mean absolute error", "MAE", "absolute error"],
+    "HuberLoss": ["Huber"],
+    "CrossEntropyLoss": ["cross entropy", "CE"],
+}
 
 
 def ex7_4(answer: Any) -> Feedback:
     """A loss for predicting a price (a number) from a photo: an ``nn`` loss, class or instance."""
     if (missing := unanswered(answer)) is not None:
         return missing
+    if isinstance(answer, str):
+        named = as_choice(answer, _LOSS_NAMES)
+        if named is None:
+            return wrong(f"{answer!r} is not a loss of torch.nn; answer with one, e.g. nn.SomethingLoss().")
+        answer = getattr(nn, named)
     loss = answer if isinstance(answer, type) else type(answer)
     if not issubclass(loss, nn.Module) or not loss.__name__.endswith("Loss"):
         return wrong("Answer with a loss from torch.nn, e.g. nn.SomethingLoss().")

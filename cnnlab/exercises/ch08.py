@@ -14,8 +14,8 @@ from typing import Any
 
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.exercises import Feedback, as_int, right, run_model, unanswered, wrong
+from cnnlab.exercises.ch05 import sentence
 from cnnlab.models import count_parameters
 
 
@@ -26,7 +26,7 @@ def ex8_1(answer: Any) -> Feedback:
     if isinstance(answer, nn.Linear):
         return wrong("A Linear layer is the modern LeNet-5's fc1; the classic C5 is a convolution, so "
                      "that it keeps the (N, C, H, W) layout.")
-    run = run_zero_batch(answer, (1, 16, 5, 5))
+    run = run_model(answer, (1, 16, 5, 5))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
@@ -71,22 +71,35 @@ def ex8_2(answer: Any) -> Feedback:
 
 
 def ex8_3(answer: Any) -> Feedback:
-    """A LeNet-5 that maps a (1, 1, 32, 32) batch to (1, 10) scores."""
+    """A LeNet-5 that maps a (N, 1, 32, 32) batch to (N, 10) scores and is still LeNet-5."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    run = run_zero_batch(answer, (1, 1, 32, 32))
+    run = run_model(answer, (1, 1, 32, 32))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     if run.shape != (1, 10):
         return wrong(f"One 32×32 image should give (1, 10): ten scores. The model gives {run.shape}.")
     convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
-    if len(convolutions) < 2:
-        return wrong("The model runs, but it is no longer LeNet-5: keep its two convolutions.")
+    shapes = [(conv.in_channels, conv.out_channels, conv.kernel_size) for conv in convolutions]
+    if shapes != [(1, 6, (5, 5)), (6, 16, (5, 5))]:
+        return wrong("The model runs, but it is no longer LeNet-5: keep its two convolutions, 6 and then 16 "
+                     "filters of 5×5.")
+    linears = [module for module in answer.modules() if isinstance(module, nn.Linear)]
+    if [linear.out_features for linear in linears] != [120, 84, 10]:
+        return wrong("The model runs, but it is no longer LeNet-5: keep its three linear layers "
+                     "(120, 84 and 10 outputs).")
+    extra = [type(module).__name__ for module in answer.modules()
+             if "Adaptive" in type(module).__name__ or "Upsample" in type(module).__name__]
+    if extra:
+        return wrong(f"The model runs, but {extra[0]} is not part of LeNet-5: change a setting of an "
+                     "existing layer instead of adding one.")
+    features = linears[0].in_features
+    parameters = f"{count_parameters(answer):,} parameters"
     if convolutions[0].padding in ((0, 0), "valid"):
-        return right("With padding 0 a 32×32 image shrinks to 28×28 in conv1, exactly as in LeCun's "
-                     f"original, and the rest is unchanged ({count_parameters(answer):,} parameters).")
-    return right("It runs. (LeCun's own fix keeps fc1 at 400 inputs: conv1 without padding turns 32×32 "
-                 "into 28×28.)")
+        return right(f"conv1 without padding shrinks a 32×32 image to 28×28, exactly as in LeCun's original; "
+                     f"fc1 still gets {features} inputs ({parameters}).")
+    return right(f"fc1 now takes {features} inputs, the flattened 32×32 image's features ({parameters}). "
+                 "(LeCun's own fix keeps fc1 at 400 inputs: conv1 without padding turns 32×32 into 28×28.)")
 
 
 def ex8_4(answer: Any) -> Feedback:
