@@ -25,7 +25,7 @@ def test_right_answers_are_what_torch_computes() -> None:
 
 @pytest.mark.parametrize(("answer", "hint"), [
     (4, "rounded up"), (6, "stride 1"), (7, "shrinks the map"), (2, "+ 1"), (14, "never grows"),
-    (3.5, "whole numbers"), (5, "Fill in"),
+    (3.5, "whole numbers"), (5, "Fill n = 7"),
 ])
 def test_ex6_1_hints(answer, hint) -> None:
     feedback = ch06.ex6_1(answer)

@@ -20,6 +20,8 @@ from typing import Any
 from torch import nn
 
 from cnnlab.exercises import Feedback, as_int, as_number, as_shape, right, run_model, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 # ---------------------------------------------------------------- sizes, one layer at a time
 
@@ -166,35 +168,9 @@ def ex5_1(answer: Any) -> Feedback:
     return check_stack(answer, 64, EX1_STEPS)
 
 
-# 28 → conv 3×3 → 26 → pool → 13 → conv 3×3 → 11 → pool → 5; 64 channels.
-EX2_SLIPS = {
-    64 * 6 * 6: "that rounds 11 / 2 = 5.5 up to 6; pooling rounds down: the last row and column are dropped",
-    64 * 11 * 11: "64 · 11 · 11 is the size before the last MaxPool2d(2): the Linear layer gets the "
-                  "pooled tensor",
-    64 * 7 * 7: "that assumes each convolution keeps the size, but kernel_size=3 with no padding removes "
-                "a pixel on every side (28 → 26)",
-    64 * 4 * 4: "a size is off by one: the formula ends with + 1 (26 → 13, not 25 → 12)",
-    32 * 5 * 5: "32 is conv1's channel count; the flattened tensor has the channels of the LAST "
-                "convolution",
-    5 * 5: "the flattened vector holds every channel: multiply the height and width by the channels",
-    64: "the flattened vector holds every pixel of every channel: channels × height × width",
-    1 * 28 * 28: "that is the input image flattened; the Linear layer sees the output of the last pooling",
-}
-
-
-def ex5_2(answer: Any) -> Feedback:
-    """``in_features`` of the first Linear layer after conv(1→32, 3) · pool 2 · conv(32→64, 3) · pool 2."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"in_features is a whole number (channels × height × width), got {answer!r}.")
-    if value == 1600:
-        return right("64 channels × 5 × 5 = 1600: nn.Linear(1600, 10).")
-    if value in EX2_SLIPS:
-        return wrong(sentence(EX2_SLIPS[value]))
-    return wrong("Follow the size layer by layer (28 → ? → ? → ? → ?), then multiply the last "
-                 "height, width and channel count.")
+ex5_2 = checker(
+    QUESTIONS["ex5_2"],
+    "``in_features`` of the first Linear layer after conv(1→32, 3) · pool 2 · conv(32→64, 3) · pool 2.")
 
 
 EX3_HEIGHT = SizeStep("conv", 3, 1, 1, "the height (kernel 3, stride 1, padding 1)")
@@ -268,3 +244,11 @@ def ex5_5(answer: Any) -> Feedback:
                      "reach the classifier.")
     return right(f"It runs on a batch in train and eval mode, and {features} features reach the classifier "
                  f"({type(linears[0]).__name__}({features}, {linears[0].out_features})).")
+
+
+ex5_6 = checker(QUESTIONS["ex5_6"],
+                "Receptive field: input pixels one output pixel sees after conv, conv, pool, conv.")
+
+
+ex5_7 = checker(QUESTIONS["ex5_7"], "Transfer: in_features of exercise 5.2's network for 3-channel 32×32 "
+                                    "images.")

@@ -23,6 +23,8 @@ import torch
 from torch import nn
 
 from cnnlab.exercises import Feedback, as_int, as_number, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 # ---------------------------------------------------------------- 9.1 the device
 
@@ -290,3 +292,14 @@ def ex9_6(answer: Any) -> Feedback:
                      "(In tutorial 001 itself it does stay 1e-3: the tutorial never calls "
                      "lr_scheduler.step().)")
     return wrong("Start at 1e-3 and multiply by 0.1 at the end of every 10th epoch.")
+
+
+# ---------------------------------------------------------------- 9.7–9.11 reading curves, finding bugs
+
+ex9_7 = checker(QUESTIONS["ex9_7"],
+                "Reading curves: what a falling training and a rising validation loss mean.")
+ex9_8 = checker(QUESTIONS["ex9_8"], "Reading curves: a training loss that explodes to nan.")
+ex9_9 = checker(QUESTIONS["ex9_9"], "Find the bug: a softmax before nn.CrossEntropyLoss.")
+ex9_10 = checker(QUESTIONS["ex9_10"], "Find the bug: images and labels shuffled with different permutations.")
+ex9_11 = checker(QUESTIONS["ex9_11"],
+                 "Find the bug: evaluation without model.eval() in a model with dropout.")

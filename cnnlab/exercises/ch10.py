@@ -18,6 +18,8 @@ from typing import Any
 import torch
 
 from cnnlab.exercises import Feedback, as_choice, as_shape, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -163,3 +165,8 @@ def ex10_4(answer: Any) -> Feedback:
         return wrong(hints[name])
     return wrong("Pick one of the four transforms of the list: which one produces images that are no "
                  "longer what people write?")
+
+
+ex10_5 = checker(QUESTIONS["ex10_5"],
+                 "Transfer: what LeNet5 needs for 3-channel 32×32 photos (a, b, c or d).")
+ex10_6 = checker(QUESTIONS["ex10_6"], "Explain-why: why augmentation raises test accuracy (a, b, c or d).")
