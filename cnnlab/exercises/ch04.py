@@ -50,10 +50,10 @@ def ex4_3(answer: Any) -> Feedback:
         return right("columns 0 and 2 in each direction (a window at 4 would hang over the edge): 2 × 2 = 4.")
     slips = {
         2: "That is along one dimension; the window moves down as well as across.",
-        9: "A window starting at column 4 would cover columns 4, 5 and 6, but column 6 does not exist: "
-           "it is never used (the floor in the formula).",
-        3: "Along one dimension the window starts at 0 and 2 only: a window at 4 would hang over the edge.",
-        16: "That is stride 1 (4 positions per dimension); with stride 2 the window skips every other one.",
+        9: "Count again where the last window would start: it would need a column past the edge of the "
+           "6-wide input, so it is never used (the floor in the formula).",
+        3: "Along one dimension the third start would hang over the edge: count only windows that fit.",
+        16: "That is stride 1; with stride 2 the window skips every other position.",
         36: "One window per pixel would be stride 1 with padding; count the starting positions instead.",
     }
     return wrong(slips.get(value, "List the columns where a 3-wide window can start (0, 2, …) without "
@@ -65,7 +65,7 @@ def ex4_4(answer: Any) -> Feedback:
     if (missing := unanswered(answer)) is not None:
         return missing
     if isinstance(answer, str) and answer.strip().lower() == "same":
-        return wrong("PyTorch refuses padding='same' with a stride above 1 (the output could not keep the "
+        return wrong("PyTorch refuses padding='same' with stride 2 (the output could not keep the "
                      "input's size anyway); give a number.")
     value = as_padding(answer, kernel_size=3, stride=2)
     if value is None:

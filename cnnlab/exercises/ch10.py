@@ -49,11 +49,12 @@ def ex10_1(answer: Any) -> Feedback:
     hints = {
         (6, 16, 5, 5): "In and out are swapped: a weight is (out_channels, in_channels, kH, kW).",
         (16, 5, 5): "Each filter also spans the input channels: one 5×5 kernel per map it reads.",
-        (16, 1, 5, 5): "conv2 reads conv1's output, which has 6 channels, not the 1 of the image.",
+        (16, 1, 5, 5): "conv2 reads conv1's output, not the one-channel image: how many maps does conv1 "
+                       "make?",
         (6, 1, 5, 5): "That is conv1's weight; the question is about conv2.",
         (16, 6, 10, 10): "10×10 is the size of conv2's output maps; the kernels are 5×5.",
         (16, 6, 3, 3): "LeNet-5's kernels are 5×5 in both convolutions.",
-        (120, 16, 5, 5): "That is LeNet5Classic's C5; LeNet5's conv2 has 16 filters.",
+        (120, 16, 5, 5): "That is LeNet5Classic's C5 (120 filters); the question is about LeNet5's conv2.",
     }
     if shape in hints:
         return wrong(hints[shape])
@@ -121,7 +122,7 @@ def ex10_3(answer: Any) -> Feedback:
         (1, 16, 5, 5): "5×5 is the size after the second pooling; conv2's own output is larger.",
         (1, 16, 14, 14): "conv2 has no padding: its 5×5 kernel makes the 14×14 maps smaller.",
         (1, 16, 9, 9): "One short: the formula ends with + 1 (the window's first position counts).",
-        (1, 6, 10, 10): "conv2 has 16 filters, so 16 output channels.",
+        (1, 6, 10, 10): "That is conv1's channel count; conv2 makes one map per filter of its own.",
         (1, 16, 24, 24): "conv2 sees the pooled 14×14 maps, not the 28×28 image.",
         (1, 16, 28, 28): "conv2 sees the pooled 14×14 maps, and it has no padding.",
         (1, 6, 28, 28): "That is conv1's output; the question is about conv2.",

@@ -132,7 +132,7 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in [
               size=True, not_whole="ex4_1.fraction"),
     _question("ex4_2", "With a 2 × 2 kernel and no padding, which stride turns a 28 × 28 input into 14 × 14?",
               2, {14: "ex4_2.output", 1: "ex4_2.one", 4: "ex4_2.four", 0: "ex4_2.zero"},
-              not_whole="ex4_2.whole"),
+              size=True, not_whole="ex4_2.whole"),
     _question("ex5_2", "in_features of the Linear layer after Conv2d(1, 32, 3), ReLU, MaxPool2d(2), "
               "Conv2d(32, 64, 3), ReLU, MaxPool2d(2), Flatten() for 28 × 28 images?", 1600,
               {64 * 6 * 6: "ex5_2.ceil", 64 * 11 * 11: "ex5_2.before_pool", 64 * 7 * 7: "ex5_2.same",
