@@ -53,7 +53,11 @@ def _choice(id: str, prompt: str, answer: str, options: list[tuple[str, str]],
 
 
 def ex3_5_question(name: str = "") -> Question:
-    """'Which padding keeps 28×28 under a dilated kernel?', with numbers picked from ``name``."""
+    """'Which padding keeps 28×28 under a dilated kernel?', with numbers picked from ``name`` (Chapter 3).
+
+    >>> ex3_5_question().params, ex3_5_question().answer
+    ({'kernel': 5, 'dilation': 2}, 4)
+    """
     kernel, dilation = seeded(name, [(5, 2), (3, 3), (7, 2), (5, 3), (3, 2), (7, 3)])
     loses = dilation * (kernel - 1)
     return Question(
@@ -68,7 +72,11 @@ def ex3_5_question(name: str = "") -> Question:
 
 
 def ex7_6_question(name: str = "") -> Question:
-    """'How many multiply-adds does this layer do per image?', with numbers picked from ``name``."""
+    """'How many multiply-adds does this layer do per image?', numbers picked from ``name`` (Chapter 7).
+
+    >>> print(ex7_6_question().prompt[:48])
+    nn.Conv2d(16, 32, kernel_size=3, padding=1) gets
+    """
     cin, cout, size = seeded(name, [(16, 32, 14), (8, 16, 28), (32, 64, 7), (6, 16, 10), (12, 24, 16)])
     per_value = cin * 9
     return Question(
@@ -230,5 +238,9 @@ QUICK_CHECKS: dict[int, list[str]] = {
 
 
 def quick_checks(chapter: int) -> list[Question]:
-    """The quick-check questions of ``chapter``, in order."""
+    """The quick-check questions of ``chapter``, in order.
+
+    >>> [question.id for question in quick_checks(4)]
+    ['ex4_1', 'ex4_2']
+    """
     return [QUESTIONS[id] for id in QUICK_CHECKS[chapter]]

@@ -18,7 +18,6 @@ Verdict(correct=True, message='demo.right', params={'value': '4'})
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -109,7 +108,14 @@ def _number(question: Question, answer: Any) -> float | str | None:
 
 
 def grade(question: Question, answer: Any) -> Verdict:
-    """Grade ``answer`` (any Python value; the page passes typed text) against ``question``."""
+    """Grade ``answer`` (any Python value; the page passes typed text) against ``question``.
+
+    Chapters 1–10: every question of ``cnnlab.exercises.questions``.
+
+    >>> question = Question("demo", "Stride?", answer=2, right="answer.wrong", whole=True, size=True)
+    >>> grade(question, "(2, 2)").correct, grade(question, "(2, 3)").message, grade(question, 2.5).message
+    (True, 'answer.not_square', 'answer.not_whole')
+    """
     if answer is None or isinstance(answer, str) and not answer.strip():
         return Verdict(False, "answer.missing", {})
     if question.choices:
@@ -143,7 +149,11 @@ def grade(question: Question, answer: Any) -> Verdict:
 
 
 def feedback(question: Question, answer: Any) -> Feedback:
-    """:func:`grade` as the :class:`~cnnlab.exercises.Feedback` a notebook shows."""
+    """:func:`grade` as the :class:`~cnnlab.exercises.Feedback` a notebook shows.
+
+    >>> print(feedback(Question("demo", "2 + 2?", answer=4, right="answer.wrong"), "5"))
+    ❌ Not yet. 5 is not it yet: work through the question step by step.
+    """
     if (missing := unanswered(answer)) is not None:
         return missing
     verdict = grade(question, answer)
@@ -151,7 +161,12 @@ def feedback(question: Question, answer: Any) -> Feedback:
 
 
 def checker(question: Question, doc: str) -> Callable[[Any], Feedback]:
-    """A chapter's checker function for ``question``, named after it (``ex2_2``)."""
+    """A chapter's checker function for ``question``, named after it (``ex2_2``).
+
+    >>> check = checker(Question("ex0_1", "2 + 2?", answer=4, right="answer.wrong"), "2 + 2.")
+    >>> check.__name__, check(4).correct
+    ('ex0_1', True)
+    """
 
     def check(answer: Any) -> Feedback:
         return feedback(question, answer)
@@ -174,6 +189,3 @@ def seeded(name: str, options: list[Any]) -> Any:
     return options[code % len(options)]
 
 
-def is_close(a: float, b: float) -> bool:
-    """True when two floats agree to 9 significant digits (for computed right answers)."""
-    return math.isclose(a, b, rel_tol=1e-9)
