@@ -124,9 +124,15 @@ function questionView(question, messages, remembered, onAnswer) {
     const options = question.choices.map((choice) => {
       const id = uid(`quick-${choice.key}`);
       const radio = h("input", { id, type: "radio", name: group, value: choice.key });
-      return h("label", { for: id, class: "cnnlab-choice" }, radio, h("span", { text: `${choice.key}) ${choice.label}` }));
+      const text = `${choice.key}) ${choice.label}`;
+      return h("label", { for: id, class: "cnnlab-choice" }, radio, h("span", { text }));
     });
-    input = h("fieldset", { class: "cnnlab-radios cl-quick-choices" }, h("legend", { text: "Your answer" }), options);
+    input = h(
+      "fieldset",
+      { class: "cnnlab-radios cl-quick-choices" },
+      h("legend", { text: "Your answer" }),
+      options,
+    );
     read = () => input.querySelector("input:checked")?.value ?? "";
     if (remembered) {
       const chosen = input.querySelector(`input[value="${CSS.escape(remembered.answer)}"]`);
@@ -149,7 +155,8 @@ function questionView(question, messages, remembered, onAnswer) {
     });
   }
   const show = (result) => {
-    feedback.textContent = `${result.correct ? "✅ Right! " : "❌ Not yet. "}${messageText(messages, result)}`;
+    const verdictText = result.correct ? "✅ Right! " : "❌ Not yet. ";
+    feedback.textContent = verdictText + messageText(messages, result);
     feedback.classList.toggle("cl-right", result.correct);
     feedback.classList.toggle("cl-wrong", !result.correct);
   };
@@ -165,7 +172,11 @@ function questionView(question, messages, remembered, onAnswer) {
     { class: "cl-quick-question", "data-question": question.id },
     h("p", { class: "cl-quick-prompt", text: question.prompt }),
     input,
-    h("button", { type: "button", class: "cnnlab-button", "data-testid": "quick-submit", onclick: check }, "Check"),
+    h(
+      "button",
+      { type: "button", class: "cnnlab-button", "data-testid": "quick-submit", onclick: check },
+      "Check",
+    ),
     feedback,
   );
 }
@@ -176,10 +187,15 @@ function render({ model, el }) {
   const messages = model.get("messages");
   const key = `cnnlab-quick-checks:chapter-${chapter}`;
   const progress = loadProgress(key);
-  const summary = h("div", { class: "cl-quick-progress", "data-testid": "quick-progress", "aria-live": "polite" });
+  const summary = h("div", {
+    class: "cl-quick-progress",
+    "data-testid": "quick-progress",
+    "aria-live": "polite",
+  });
   const showProgress = () => {
     const right = questions.filter((q) => progress[q.id]?.correct).length;
-    summary.textContent = `${right} of ${questions.length} answered right in this chapter (kept in this browser)`;
+    const kept = "answered right in this chapter (kept in this browser)";
+    summary.textContent = `${right} of ${questions.length} ${kept}`;
   };
   const onAnswer = (id, answer, result) => {
     progress[id] = { answer, correct: result.correct };
@@ -188,7 +204,12 @@ function render({ model, el }) {
   };
   el.classList.add("cnnlab-widget", "cnnlab-quick-check");
   el.replaceChildren(
-    h("div", { class: "cl-title" }, "Quick check", h("span", { text: `chapter ${chapter}, answered in the page` })),
+    h(
+      "div",
+      { class: "cl-title" },
+      "Quick check",
+      h("span", { text: `chapter ${chapter}, answered in the page` }),
+    ),
     ...questions.map((q) => questionView(q, messages, progress[q.id], onAnswer)),
     summary,
   );
