@@ -41,6 +41,8 @@ def quick_check(chapter: int) -> QuickCheck:
     ['answer.missing', 'answer.not_choice']
     """
     questions = [question.to_json() for question in quick_checks(chapter)]
+    for question in questions:  # in the page an option is clicked, not typed
+        question["prompt"] = question["prompt"].replace(" Answer with the letter of one option.", "")
     used = {key for key in MESSAGES if key.startswith("answer.")}
     for question in questions:
         used |= {question["right"], question["fallback"], question["not_whole"]}
