@@ -9,7 +9,8 @@ renumbered or moved. Run from the repository root, then re-execute the chapters:
     python scripts/add_exercise_cells.py            # every chapter it knows
 
 A chapter whose anchor heading is missing is reported and left alone (pass ``--after`` to
-name another heading, e.g. after chapter 9 is split: ``--after "### Exercise 9.6"``).
+name another heading, e.g. after chapter 9 is split: ``--after "### Exercise 9.6"``; and
+``--cells-of 09_training`` to give a renamed file the cells planned for chapter 9).
 """
 
 from __future__ import annotations
@@ -212,16 +213,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="chapters (default: every chapter known)")
     parser.add_argument("--after", help="the heading to insert after (default: the chapter's last exercise)")
+    parser.add_argument("--cells-of", metavar="STEM", help="insert the cells planned for another file name, "
+                        "e.g. --cells-of 09_training for a chapter renamed by a split")
     args = parser.parse_args(argv)
     plan = cells()
     paths = args.notebooks or [ROOT / "book" / f"{stem}.ipynb" for stem in plan]
     failed = False
     for path in paths:
-        if path.stem not in plan:
+        stem = args.cells_of or path.stem
+        if stem not in plan:
             print(f"{path}: no cells planned for this chapter", file=sys.stderr)
             failed = True
             continue
-        anchor, new = plan[path.stem]
+        anchor, new = plan[stem]
         try:
             count = insert(path, args.after or anchor, new)
         except LookupError as error:
