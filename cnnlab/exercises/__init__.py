@@ -8,9 +8,13 @@ In a chapter::
 
 Every checker reads the answer with the one parser of ``cnnlab.exercises.answers`` (numbers,
 shapes, paddings, names and models in every form a learner writes them) and returns a
-:class:`Feedback`, which prints as one line and shows as a
-coloured box in Jupyter. A checker never gives the answer away; the chapters keep
-worked solutions in collapsed cells.
+:class:`Feedback`, which prints as one line and shows as a coloured box in Jupyter. A checker
+never gives the answer away; the chapters keep worked solutions in collapsed cells.
+
+The exercises that are pure questions (a number or one option) are data:
+``cnnlab.exercises.questions`` holds them, ``cnnlab.exercises.quick`` grades them, and
+``cnnlab.exercises.messages`` words every hint, one table keyed by message id. The page's
+quick checks (``cnnlab.widgets.quick_check``) grade the same questions in the browser.
 
 >>> feedback = Feedback(True, "28 pixels: padding 2 on each side keeps the size.")
 >>> print(feedback)
