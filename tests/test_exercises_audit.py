@@ -290,6 +290,7 @@ def cases() -> Iterator[Case]:
         "MSE",
         "nn.MSELoss()",
         "mean squared error",
+        "mean squared error loss",
         "L1",
     ]:
         yield ch07.ex7_4, loss, True
@@ -385,6 +386,7 @@ def cases() -> Iterator[Case]:
         "horizontal flip",
         "Horizontal Flip",
         "flip horizontally",
+        "horizontal flips",
     ]:
         yield ch10.ex10_4, answer, True
     for answer in [

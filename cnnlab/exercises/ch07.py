@@ -85,8 +85,8 @@ def _size(shape: tuple[int, ...] | None) -> str:
 _REGRESSION = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
 _LOSS_NAMES = {
     **{name: [name.removesuffix("Loss")] for name in dir(nn) if name.endswith("Loss") and name[0].isupper()},
-    "MSELoss": ["MSE", "mean squared error", "squared error", "L2 loss", "L2"],
-    "L1Loss": ["L1", "mean absolute error", "MAE", "absolute error"],
+    "MSELoss": ["MSE", "mean squared error", "mean squared error loss", "squared error", "L2 loss", "L2"],
+    "L1Loss": ["L1", "mean absolute error", "mean absolute error loss", "MAE", "absolute error"],
     "HuberLoss": ["Huber"],
     "CrossEntropyLoss": ["cross entropy", "CE"],
 }

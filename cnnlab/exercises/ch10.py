@@ -134,7 +134,8 @@ def ex10_3(answer: Any) -> Feedback:
 
 _TRANSFORM_NAMES = {
     "randomhorizontalflip": ["RandomHorizontalFlip", "horizontal flip", "flip horizontally", "hflip",
-                             "horizontal flipping", "mirror", "mirroring", "left-right flip"],
+                             "horizontal flipping", "horizontal flips", "flipping horizontally", "mirror",
+                             "mirroring", "mirror image", "left-right flip"],
     "randomverticalflip": ["RandomVerticalFlip", "vertical flip", "flip vertically", "vflip",
                            "upside down"],
     "randomrotation": ["RandomRotation", "rotation", "rotate", "tilt"],
