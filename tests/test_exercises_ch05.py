@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from cnnlab.exercises import ch05
+from cnnlab.exercises import ch05, run_model
 from cnnlab.models import MnistNet
 from cnnlab.shapes import conv_output_size, conv_transpose_output_size, pool_output_size
 
@@ -44,7 +44,7 @@ def test_ex5_1_answer_agrees_with_torch_layers() -> None:
     ([64, 32, 15, 6], "ends with + 1"),
     ([64, 32, 15, 7.5], "whole numbers"),
     ([64, 32, 15, 15], "size did not change"),
-    ([64, 32, 15, 3], "Fill in"),
+    ([64, 32, 15, 3], "Fill n = 15"),
     (8, "as a list"),     # a final size alone: rounding up in conv3 or the pooling, or …
     (15, "as a list"),    # … conv3's stride forgotten, or the pooling skipped: the list tells which
     (3, "as a list"),
@@ -105,7 +105,7 @@ def test_ex5_3_answer_is_what_torch_computes() -> None:
     ((32, 15), "padding is missing"),
     ((32, 16.33), "whole numbers"),
     ((32, 48), "stride is missing"),
-    ((32, 20), "Fill in"),
+    ((32, 20), "Fill n = 48"),
     (32, "pair"),
     ((32, 16, 1), "pair"),
 ])
@@ -122,7 +122,7 @@ def test_ex5_4_answer_is_what_torch_computes() -> None:
     assert ch05.ex5_4(1)
 
 
-@pytest.mark.parametrize(("answer", "hint"), [(0, "13"), (2, "smaller than the stride"), (-1, "negative"),
+@pytest.mark.parametrize(("answer", "hint"), [(0, "give 14"), (2, "than the stride"), (-1, "negative"),
                                               ("one", "whole number")])
 def test_ex5_4_hints(answer, hint) -> None:
     feedback = ch05.ex5_4(answer)
@@ -160,19 +160,19 @@ def test_ex5_5_hints(answer, hint) -> None:
     assert hint in feedback.message
 
 
-def test_run_zero_batch_restores_training_mode_per_module() -> None:
+def test_run_model_restores_training_mode_per_module() -> None:
     model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Dropout())
     model[2].eval()
-    assert ch05.run_zero_batch(model, (2, 1, 5, 5)).shape == (2, 2, 3, 3)
+    assert run_model(model, (2, 1, 5, 5)).shape == (2, 2, 3, 3)
     assert [module.training for module in model] == [True, True, False]
 
 
-def test_run_zero_batch_reports_a_model_that_raises_anything() -> None:
+def test_run_model_reports_a_model_that_raises_anything() -> None:
     class Broken(nn.Module):
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             raise KeyError("oops")
 
-    run = ch05.run_zero_batch(Broken(), (1, 1, 4, 4))
+    run = run_model(Broken(), (1, 1, 4, 4))
     assert run.shape is None and "oops" in run.problem
 
 

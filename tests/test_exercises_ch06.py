@@ -25,14 +25,14 @@ def test_right_answers_are_what_torch_computes() -> None:
 
 @pytest.mark.parametrize(("answer", "hint"), [
     (4, "rounded up"), (6, "stride 1"), (7, "shrinks the map"), (2, "+ 1"), (14, "never grows"),
-    (3.5, "whole numbers"), (5, "Fill in"),
+    (3.5, "whole numbers"), (5, "Fill n = 7"),
 ])
 def test_ex6_1_hints(answer, hint) -> None:
     feedback = ch06.ex6_1(answer)
     assert not feedback and hint in feedback.message
 
 
-@pytest.mark.parametrize(("answer", "hint"), [(4, "no weights"), (5, "no weights"), (1, "Ask PyTorch")])
+@pytest.mark.parametrize(("answer", "hint"), [(4, "no weights"), (5, "no weights"), (1, "training change")])
 def test_ex6_2_hints(answer, hint) -> None:
     feedback = ch06.ex6_2(answer)
     assert not feedback and hint in feedback.message

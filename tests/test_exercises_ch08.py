@@ -37,7 +37,7 @@ def test_ex8_1_hints(answer, hint) -> None:
 
 @pytest.mark.parametrize(("answer", "hint"), [
     (400, "28×28"), (1024, "no padding"), (2304, "before the second pooling"), (1536, "first pooling"),
-    (216, "channels of conv2"), (36, "channels too"), (784, "16 − 5 + 1"), (5, "Follow the image"),
+    (216, "channels of conv2"), (36, "channels too"), (784, "loses 4 pixels"), (5, "Follow the image"),
 ])
 def test_ex8_2_hints(answer, hint) -> None:
     feedback = ch08.ex8_2(answer)

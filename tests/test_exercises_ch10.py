@@ -20,10 +20,10 @@ def test_ex10_1_right_answer_is_the_weight_torch_builds() -> None:
 
 
 @pytest.mark.parametrize(("answer", "hint"), [
-    ((6, 16, 5, 5), "swapped"), ((16, 5, 5), "spans the input channels"), ((16, 1, 5, 5), "6 channels"),
+    ((6, 16, 5, 5), "swapped"), ((16, 5, 5), "spans the input channels"), ((16, 1, 5, 5), "how many maps"),
     ((6, 1, 5, 5), "conv1's weight"), ((16, 6, 10, 10), "output maps"), ((16, 6, 3, 3), "5×5"),
     ((120, 16, 5, 5), "C5"), ((1, 2, 3, 4), "filters first"), ((1, 2), "four dimensions"),
-    (torch.zeros(4), "a tuple of four numbers"),
+    (torch.zeros(4), "filters first"), ("sixteen", "a tuple of four numbers"),
 ])
 def test_ex10_1_hints(answer, hint) -> None:
     feedback = ch10.ex10_1(answer)
@@ -70,8 +70,8 @@ def test_ex10_3_right_answer_is_the_shape_torch_computes() -> None:
 @pytest.mark.parametrize(("answer", "hint"), [
     ((16, 10, 10), "batch dimension"), ((1, 16, 5, 5), "after the second pooling"),
     ((1, 16, 14, 14), "no padding"),
-    ((1, 16, 9, 9), "+ 1"), ((1, 6, 10, 10), "16 output channels"), ((1, 16, 24, 24), "pooled 14×14"),
-    ((1, 16, 28, 28), "pooled 14×14"), ((1, 6, 28, 28), "conv1's output"), ((1, 16, 12, 12), "14 − 5 + 1"),
+    ((1, 16, 9, 9), "+ 1"), ((1, 6, 10, 10), "conv1's channel count"), ((1, 16, 24, 24), "pooled 14×14"),
+    ((1, 16, 28, 28), "pooled 14×14"), ((1, 6, 28, 28), "conv1's output"), ((1, 16, 12, 12), "k − 1"),
     ((2, 3, 4, 5), "Follow the image"), ("x", "(N, C, H, W)"),
 ])
 def test_ex10_3_hints(answer, hint) -> None:

@@ -6,9 +6,15 @@ In a chapter::
     answer = ...            # your answer
     check.ex3_1(answer)     # ✅ right, or ❌ with a hint that points at the mistake
 
-Every checker returns a :class:`Feedback`, which prints as one line and shows as a
-coloured box in Jupyter. A checker never gives the answer away; the chapters keep
-worked solutions in collapsed cells.
+Every checker reads the answer with the one parser of ``cnnlab.exercises.answers`` (numbers,
+shapes, paddings, names and models in every form a learner writes them) and returns a
+:class:`Feedback`, which prints as one line and shows as a coloured box in Jupyter. A checker
+never gives the answer away; the chapters keep worked solutions in collapsed cells.
+
+The exercises that are pure questions (a number or one option) are data:
+``cnnlab.exercises.questions`` holds them, ``cnnlab.exercises.quick`` grades them, and
+``cnnlab.exercises.messages`` words every hint, one table keyed by message id. The page's
+quick checks (``cnnlab.widgets.quick_check``) grade the same questions in the browser.
 
 >>> feedback = Feedback(True, "28 pixels: padding 2 on each side keeps the size.")
 >>> print(feedback)
@@ -23,7 +29,18 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-import torch
+from cnnlab.exercises.answers import (
+    as_choice,
+    as_int,
+    as_number,
+    as_padding,
+    as_shape,
+    as_size,
+    run_model,
+)
+
+__all__ = ["Feedback", "as_choice", "as_int", "as_number", "as_padding", "as_shape",
+           "as_size", "right", "run_model", "unanswered", "wrong"]
 
 
 @dataclass(frozen=True)
@@ -76,47 +93,3 @@ def unanswered(answer: Any) -> Feedback | None:
     if answer is ... or answer is None:
         return wrong("Replace the ... with your answer, then run the cell again.")
     return None
-
-
-def as_int(answer: Any) -> int | None:
-    """``answer`` as an int when it is a whole number (``28``, ``28.0``, ``"28"``), else None.
-
-    >>> as_int("28"), as_int(28.0), as_int(2.5), as_int("abc")
-    (28, 28, None, None)
-    """
-    if isinstance(answer, bool):
-        return None
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return int(value) if value.is_integer() else None
-
-
-def as_int_tuple(answer: Any) -> tuple[int, ...] | None:
-    """``answer`` as a tuple of ints when it is a tuple, list or ``torch.Size`` of whole numbers, else None.
-
-    >>> as_int_tuple([1, 16, "5", 5.0]), as_int_tuple(torch.Size([2, 3])), as_int_tuple((1, 2.5))
-    ((1, 16, 5, 5), (2, 3), None)
-    """
-    if isinstance(answer, tuple | list):  # torch.Size is a tuple
-        numbers = [as_int(value) for value in answer]
-        if all(number is not None for number in numbers):
-            return tuple(numbers)  # type: ignore[arg-type]
-    return None
-
-
-def as_number(answer: Any) -> float | None:
-    """``answer`` as a float (a one-element tensor counts), else None.
-
-    >>> as_number("0.5"), as_number(torch.tensor([2.0])), as_number("abc"), as_number(True)
-    (0.5, 2.0, None, None)
-    """
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if isinstance(answer, bool):
-        return None
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None

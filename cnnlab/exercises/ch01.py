@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, as_number, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_shape, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
@@ -22,7 +24,7 @@ def ex1_1(answer: Any) -> Feedback:
     """Checks the shape of a batch of 64 RGB images of 32×32 pixels, as PyTorch orders it."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, like torch.Size prints it: (…, …, …, …).")
     if shape == (64, 3, 32, 32):
@@ -46,7 +48,7 @@ def ex1_2(answer: Any) -> Feedback:
     """Checks the strides of a (64, 3, 32, 32) tensor in channels-last memory format."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    strides = as_int_tuple(answer)
+    strides = as_shape(answer)
     if strides is None:
         return wrong("Give the strides as a tuple of four whole numbers, as x.stride() prints them.")
     if strides == (3072, 1, 96, 3):
@@ -86,41 +88,22 @@ def _pixel_feedback(answer: Any, pixel: int, expected: float) -> Feedback | None
         (scaled / MNIST_STD - MNIST_MEAN, "Subtract the mean first, then divide: (x − mean) / std."),
         (-expected, "Check the sign: (x − mean) / std."),
     ]
+    # "3 or 4 decimals": rounding to 3 decimals is off by at most 0.0005; a wrong third decimal is not.
     for candidate, hint in slips:
-        if abs(value - candidate) < 2e-3:
-            return right(f"({pixel}/255 − {MNIST_MEAN}) / {MNIST_STD} ≈ {expected:.4f}.") if hint is None \
-                else wrong(hint)
+        if abs(value - candidate) <= 6e-4:
+            return right(f"your {value:g} is ({pixel}/255 − {MNIST_MEAN}) / {MNIST_STD} = {expected:.5f}, "
+                         "to the decimals you gave.") if hint is None else wrong(hint)
+    if abs(value - expected) < 0.01:
+        return wrong("Close, but not to 3 decimals: compute (x − mean) / std without rounding on the way.")
     return None
 
 
-def ex1_3(answer: Any) -> Feedback:
-    """Checks the normalised value of a black MNIST pixel (0), with MNIST's mean and std."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    feedback = _pixel_feedback(answer, 0, (0 - MNIST_MEAN) / MNIST_STD)
-    if feedback is not None:
-        return feedback
-    return wrong("Two steps: ToTensor() maps 0–255 to 0–1, then Normalize computes (x − mean) / std "
-                 "with mean 0.1307 and std 0.3081.")
+ex1_3 = checker(QUESTIONS["ex1_3"],
+                "Checks the normalised value of a black MNIST pixel (0), with MNIST's mean and std.")
 
 
-def ex1_4(answer: Any) -> Feedback:
-    """Checks the bytes taken by MNIST's 60,000 training images as float32."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong("Give a whole number of bytes (you may compute it: 60_000 * ...).")
-    pixels = 60_000 * 28 * 28
-    if value == pixels * 4:
-        return right("60,000 · 1 · 28 · 28 values · 4 bytes ≈ 188 MB; as uint8 it is a quarter of that, "
-                     "which is why cnnlab keeps images as uint8 and converts each batch.")
-    slips = {
-        pixels: "That is the uint8 size (1 byte per pixel). float32 takes 4 bytes per value.",
-        pixels * 8: "8 bytes is float64; PyTorch's default float is float32, 4 bytes.",
-        pixels * 3 * 4: "MNIST is grayscale: one channel, not three.",
-        pixels * 2: "2 bytes is float16 or bfloat16; ToTensor() gives float32, 4 bytes.",
-        28 * 28 * 4: "That is one image; the training set has 60,000 of them.",
-    }
-    return wrong(slips.get(value, "Count the values (N · C · H · W), then multiply by the bytes per value "
-                                  "(x.element_size())."))
+ex1_4 = checker(QUESTIONS["ex1_4"], "Checks the bytes taken by MNIST's 60,000 training images as float32.")
+
+
+ex1_5 = checker(QUESTIONS["ex1_5"],
+                "Explain-why: what x[0] of a (3, 32, 32) image tensor holds (a, b, c or d).")

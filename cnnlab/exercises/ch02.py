@@ -4,7 +4,7 @@
 >>> print(check.ex2_1((16, 3, 5)))
 ❌ Not yet. The kernel is 5×5: two dimensions, kH and kW.
 >>> print(check.ex2_2(1216))
-✅ Right! 16 filters · (3 · 5 · 5) weights + 16 biases = 1,216.
+✅ Right! 1216 = 16 filters · (3 · 5 · 5) weights + 16 biases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_shape, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 SEED_INPUT = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]]
 """Tutorial 000's 5×5 input; the kernel of the chapter holds 1 … 9."""
@@ -24,7 +26,7 @@ def ex2_1(answer: Any) -> Feedback:
     """Checks the weight shape of nn.Conv2d(3, 16, kernel_size=5)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, as layer.weight.shape prints it.")
     if shape == (16, 3, 5, 5):
@@ -42,25 +44,8 @@ def ex2_1(answer: Any) -> Feedback:
                  "kernel width.")
 
 
-def ex2_2(answer: Any) -> Feedback:
-    """Checks the number of parameters of nn.Conv2d(3, 16, kernel_size=5), bias included."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong("Give a whole number (you may compute it: 16 * ...).")
-    if value == 16 * 3 * 25 + 16:
-        return right("16 filters · (3 · 5 · 5) weights + 16 biases = 1,216.")
-    slips = {
-        16 * 3 * 25: "Weights only: each of the 16 output channels also has one bias.",
-        16 * 25 + 16: "Each filter has a 5×5 slice for EACH of the 3 input channels.",
-        16 * 3 * 25 + 3: "One bias per OUTPUT channel (per filter), not per input channel.",
-        16 * 3 * 25 + 16 * 3: "One bias per filter, not per slice: the slices are summed into one map first.",
-        16 * 3 * 5 + 16: "The kernel is 5×5 = 25 weights per slice, not 5.",
-        16 * 3 * 25 + 16 * 25: "The bias is one number per output channel, not one per kernel weight.",
-    }
-    return wrong(slips.get(value, "Count the weight tensor (out_channels · in_channels · kH · kW), then "
-                                  "add one bias per output channel."))
+ex2_2 = checker(QUESTIONS["ex2_2"],
+                "Checks the number of parameters of nn.Conv2d(3, 16, kernel_size=5), bias included.")
 
 
 def _cell(kernel: torch.Tensor, row: int, column: int) -> int:
@@ -68,34 +53,16 @@ def _cell(kernel: torch.Tensor, row: int, column: int) -> int:
     return int((window * kernel).sum())
 
 
-def ex2_3(answer: Any) -> Feedback:
-    """Checks output cell (row 0, column 1) of tutorial 000's input ⋆ kernel 1…9, bias 10, no padding."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong("Give a whole number: the sum of nine products, plus the bias.")
-    kernel, flipped = torch.tensor(SEED_KERNEL), torch.tensor(SEED_KERNEL).flip(0, 1)
-    if value == _cell(kernel, 0, 1) + 10:
-        return right("4·1 + 6·2 + 5·3 + 4·4 + 6·5 + 8·6 + 6·7 + 7·8 + 8·9 + 10 = 305.")
-    slips = {
-        _cell(kernel, 0, 1): "The multiply-and-add is right; now add the bias.",
-        _cell(flipped, 0, 1) + 10: "You flipped the kernel (convolution as mathematicians define it). "
-                                   "PyTorch's Conv2d slides the kernel as it is: cross-correlation.",
-        _cell(flipped, 0, 1): "You flipped the kernel, and the bias is missing: PyTorch does not flip.",
-        _cell(kernel, 1, 0) + 10: "Row and column are swapped: the window starts in row 0, column 1.",
-        _cell(kernel, 0, 0) + 10: "That is cell (0, 0); indices start at 0, so column 1 is the second.",
-        _cell(kernel, 1, 1) + 10: "That is cell (1, 1); the window starts in the first row (row 0).",
-    }
-    return wrong(slips.get(value, "Lay the 3×3 kernel on rows 0–2 and columns 1–3 of the input, multiply "
-                                  "the numbers on top of each other, add the nine products and the bias."))
+ex2_3 = checker(
+    QUESTIONS["ex2_3"],
+    "Checks output cell (row 0, column 1) of tutorial 000's input ⋆ kernel 1…9, bias 10, no padding.")
 
 
 def ex2_4(answer: Any) -> Feedback:
     """Checks the output shape of nn.Conv2d(3, 8, kernel_size=3) on a (1, 3, 64, 64) batch."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Give the shape as a tuple of whole numbers, as output.shape prints it.")
     if shape == (1, 8, 62, 62):
@@ -117,5 +84,11 @@ def ex2_4(answer: Any) -> Feedback:
     if (height, width) == (64, 64):
         return wrong("Without padding the 3×3 window must fit inside the image, so the size shrinks.")
     if (height, width) == (61, 61):
-        return wrong("Almost: count the window's positions, 64 − 3 + 1 (the first position counts too).")
-    return wrong("The size: the 3×3 window fits in 64 − 3 + 1 positions along each side.")
+        return wrong("Almost: count the window's positions, n − k + 1: the first position counts too.")
+    if (height, width) == (66, 66):
+        return wrong("The size grew: without padding the 3×3 window must fit inside the image, so it "
+                     "shrinks.")
+    return wrong("The size: count the positions where the 3×3 window fits along each side (n − k + 1).")
+
+
+ex2_5 = checker(QUESTIONS["ex2_5"], "Explain-why: why a convolution needs so few weights (a, b, c or d).")

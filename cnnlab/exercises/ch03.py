@@ -16,22 +16,25 @@ from typing import Any
 import torch
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_padding, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS, ex3_5_question
+from cnnlab.exercises.quick import checker, feedback
 
 
 def ex3_1(answer: Any) -> Feedback:
     """Checks the padding that keeps a 28×28 input 28×28 under a 5×5 kernel (stride 1), per side."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if isinstance(answer, str) and answer.strip().lower() == "same":
+    if isinstance(answer, str) and answer.strip().strip("'\"").lower() == "same":
         return right("'same' works: for a 5×5 kernel it pads 2 on each side. As a number: 2.")
-    value = as_int(answer)
+    value = as_padding(answer, kernel_size=5)
     if value is None:
-        if isinstance(answer, float):
+        if as_number(answer) is not None:
             return wrong("Padding is a whole number of zeros per side: (k − 1) / 2, not k / 2.")
         return wrong("Give a whole number: the zeros added on each side (or the string 'same').")
     if value == 2:
-        return right("28 + 2·2 − 5 + 1 = 28: two zeros on each side replace the k − 1 = 4 pixels lost.")
+        return right(f"padding={answer!r}: 28 + 2·2 − 5 + 1 = 28, two zeros on each side replace the "
+                     "k − 1 = 4 pixels lost.")
     slips = {
         4: "4 is the total: PyTorch's padding counts zeros on EACH side, so padding=p adds 2·p zeros across.",
         0: "Without padding the output is 28 − 5 + 1 = 24: the window needs room at the borders.",
@@ -42,25 +45,8 @@ def ex3_1(answer: Any) -> Feedback:
     return wrong(slips.get(value, "Output = n + 2·p − k + 1. Which p gives 28 when n = 28 and k = 5?"))
 
 
-def ex3_2(answer: Any) -> Feedback:
-    """Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1)."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    pair = as_int_tuple(answer)
-    value = pair[0] if pair and len(pair) == 2 and pair[0] == pair[1] else as_int(answer)
-    if value is None:
-        return wrong("Give the output height (= width) as a whole number.")
-    if value == 30:
-        return right("32 + 2·2 − 7 + 1 = 30.")
-    slips = {
-        29: "Almost: the formula ends with + 1 (the window's first position counts).",
-        28: "The padding is counted once: padding=2 adds 2 zeros on EACH side, 4 in total.",
-        27: "Two slips: the padding goes on both sides (2·p), and the formula ends with + 1.",
-        26: "The padding is missing: 2 zeros are added on each side before the window slides.",
-        32: "Padding 2 is not enough to keep a 7×7 kernel's size: that would need (7 − 1) / 2 = 3.",
-        25: "Count the window's positions: n + 2·p − k + 1.",
-    }
-    return wrong(slips.get(value, "Output = n + 2·p − k + 1, with p zeros on each side."))
+ex3_2 = checker(QUESTIONS["ex3_2"],
+                "Checks the output size of a 7×7 kernel on 32×32 with padding=2 (stride 1).")
 
 
 def _output_size(layer: nn.Module) -> tuple[int, ...] | str:
@@ -123,21 +109,13 @@ def ex3_3(answer: Any) -> Feedback:
                  f"2·p pixels across; the kernel removes only k − 1 = {kernel - 1}.")
 
 
-def ex3_4(answer: Any) -> Feedback:
-    """Checks how many zeros padding='same' adds on the RIGHT for a 4-wide kernel."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        if isinstance(answer, float):
-            return wrong("Zeros come in whole numbers: the k − 1 = 3 zeros cannot be split evenly.")
-        return wrong("Give a whole number of zeros.")
-    if value == 2:
-        return right("k − 1 = 3 zeros in total: 1 on the left, the extra one on the right (2).")
-    slips = {
-        1: "That is the left side: the 3 zeros cannot be split evenly, and PyTorch puts the extra one "
-           "on the right (and bottom).",
-        3: "3 is the total, k − 1, for both sides together.",
-        4: "'same' adds k − 1 zeros in total (the window then fits n times), not k.",
-    }
-    return wrong(slips.get(value, "'same' adds k − 1 zeros in total, shared between left and right."))
+ex3_4 = checker(QUESTIONS["ex3_4"],
+                "Checks how many zeros padding='same' adds on the RIGHT for a 4-wide kernel.")
+
+
+def ex3_5(answer: Any, name: str = "") -> Feedback:
+    """Design: the padding that keeps 28×28 under a dilated kernel; ``name`` picks your numbers.
+
+    Print the question first: ``print(check.ex3_5_question("your name").prompt)``.
+    """
+    return feedback(ex3_5_question(name), answer)

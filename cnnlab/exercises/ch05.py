@@ -9,21 +9,19 @@ layer and the slip that produces exactly that number (padding counted once, the 
 ❌ Not yet. Replace the ... with your answer, then run the cell again.
 >>> print(check.ex5_2(64 * 11 * 11))
 ❌ Not yet. 64 · 11 · 11 is the size before the last MaxPool2d(2): the Linear layer gets the pooled tensor.
->>> run_zero_batch(nn.Conv2d(1, 6, kernel_size=5), (1, 1, 28, 28)).shape
-(1, 6, 24, 24)
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-import torch
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.tracing import trace
+from cnnlab.exercises import Feedback, as_int, as_number, as_shape, right, run_model, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 # ---------------------------------------------------------------- sizes, one layer at a time
 
@@ -83,13 +81,10 @@ def stack_sizes(size: int, steps: list[SizeStep]) -> list[int]:
 
 def _whole(value: Any) -> int | float | None:
     """An int when ``value`` is a whole number, a float when it is a fraction, else None."""
-    whole = as_int(value)
-    if whole is not None:
-        return whole
-    try:
-        return float(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+    number = as_number(value)
+    if number is None:
         return None
+    return int(number) if number.is_integer() else number
 
 
 def sentence(text: str) -> str:
@@ -109,9 +104,8 @@ def _step_hint(step: SizeStep, n: int, given: float) -> str:
                 "before adding 1")
     reasons = [reason for value, reason in step.slips(n) if value == given]
     if not reasons:
-        p = f"2·{step.padding}" if step.padding else "2·0"
-        return (f"{step.label} on {n} pixels does not give {given:g}. Fill in "
-                f"⌊({n} + {p} − {step.kernel}) / {step.stride}⌋ + 1 step by step")
+        return (f"{step.label} on {n} pixels does not give {given:g}. Fill n = {n}, k = {step.kernel}, "
+                f"s = {step.stride}, p = {step.padding} into ⌊(n + 2·p − k) / s⌋ + 1 step by step")
     return f"{step.label} on {n} pixels: " + "; or ".join(reasons)
 
 
@@ -125,7 +119,11 @@ def check_stack(answer: Any, size: int, steps: list[SizeStep]) -> Feedback:
     Conv2d(1, 4, kernel_size=3) on 28 pixels: the formula ends w
     """
     correct = stack_sizes(size, steps)
-    if isinstance(answer, (list, tuple)):
+    if isinstance(answer, str) and as_shape(answer) is not None:
+        answer = list(as_shape(answer))  # type: ignore[arg-type]
+    elif hasattr(answer, "tolist") and getattr(answer, "ndim", 0) == 1:
+        answer = answer.tolist()
+    if isinstance(answer, (list, tuple)) and len(answer) != 1:
         if len(answer) != len(steps):
             return wrong(f"Give {len(steps)} sizes, one after each layer; you gave {len(answer)}.")
         values = [_whole(value) for value in answer]
@@ -153,65 +151,6 @@ def check_stack(answer: Any, size: int, steps: list[SizeStep]) -> Feedback:
                  "layer that goes wrong.")
 
 
-# ---------------------------------------------------------------- running a model on zeros
-
-
-class ZeroBatchRun(NamedTuple):
-    """The result of :func:`run_zero_batch`: the output shape, or a problem in words."""
-
-    shape: tuple[int, ...] | None
-    problem: str | None
-
-
-def run_zero_batch(answer: Any, input_size: tuple[int, ...]) -> ZeroBatchRun:
-    """The dummy-input trick as a checker uses it: run ``torch.zeros(input_size)`` through ``answer``.
-
-    The model runs in eval mode without gradients (its mode is restored afterwards). When
-    it fails, ``problem`` holds ``cnnlab.trace``'s diagnosis (the layer and the sizes;
-    the fix is left for the learner to find) instead of a stack trace; a wrong type is a
-    problem too, never an exception.
-
-    >>> run_zero_batch(nn.Linear(320, 10), (64, 1, 28, 28)).problem is not None
-    True
-    >>> run_zero_batch(nn.Flatten(), (2, 3, 4, 4))
-    ZeroBatchRun(shape=(2, 48), problem=None)
-    """
-    if isinstance(answer, type) and issubclass(answer, nn.Module):
-        return ZeroBatchRun(None, f"that is the class {answer.__name__}; pass an instance: "
-                                  f"{answer.__name__}(...)")
-    if not isinstance(answer, nn.Module):
-        return ZeroBatchRun(None, f"expected a PyTorch layer or model (an nn.Module), got "
-                                  f"{type(answer).__name__}")
-    modes = {module: module.training for module in answer.modules()}
-    first = next(iter(answer.parameters()), None)
-    device = first.device if first is not None else torch.device("cpu")
-    answer.eval()
-    try:
-        with torch.no_grad():
-            output = answer(torch.zeros(input_size, device=device))
-    except Exception as error:  # a learner's model may fail in any way: explain, never raise
-        return ZeroBatchRun(None, _diagnose(answer, input_size, error))
-    finally:
-        for module, training in modes.items():
-            module.training = training
-    if not isinstance(output, torch.Tensor):
-        return ZeroBatchRun(None, f"the model returned {type(output).__name__}, not a tensor")
-    return ZeroBatchRun(tuple(output.shape), None)
-
-
-def _diagnose(model: nn.Module, input_size: tuple[int, ...], error: Exception) -> str:
-    """``trace``'s diagnosis of a failing model, or the first line of the error."""
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    try:
-        diagnosis = trace(model, input_size).diagnosis
-    except Exception:  # the hint must never break the checker
-        diagnosis = None
-    text = diagnosis or f"{type(error).__name__}: {first_line}"
-    # The diagnosis ends with the fix; an exercise keeps it for the learner to find.
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("Fix:"))
-    return f"a zero batch of shape {tuple(input_size)} fails: {text}"
-
-
 # ---------------------------------------------------------------- the exercises
 
 EX1_STEPS = [
@@ -229,35 +168,9 @@ def ex5_1(answer: Any) -> Feedback:
     return check_stack(answer, 64, EX1_STEPS)
 
 
-# 28 → conv 3×3 → 26 → pool → 13 → conv 3×3 → 11 → pool → 5; 64 channels.
-EX2_SLIPS = {
-    64 * 6 * 6: "that rounds 11 / 2 = 5.5 up to 6; pooling rounds down: the last row and column are dropped",
-    64 * 11 * 11: "64 · 11 · 11 is the size before the last MaxPool2d(2): the Linear layer gets the "
-                  "pooled tensor",
-    64 * 7 * 7: "that assumes each convolution keeps the size, but kernel_size=3 with no padding removes "
-                "a pixel on every side (28 → 26)",
-    64 * 4 * 4: "a size is off by one: the formula ends with + 1 (26 → 13, not 25 → 12)",
-    32 * 5 * 5: "32 is conv1's channel count; the flattened tensor has the channels of the LAST "
-                "convolution",
-    5 * 5: "the flattened vector holds every channel: multiply the height and width by the channels",
-    64: "the flattened vector holds every pixel of every channel: channels × height × width",
-    1 * 28 * 28: "that is the input image flattened; the Linear layer sees the output of the last pooling",
-}
-
-
-def ex5_2(answer: Any) -> Feedback:
-    """``in_features`` of the first Linear layer after conv(1→32, 3) · pool 2 · conv(32→64, 3) · pool 2."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"in_features is a whole number (channels × height × width), got {answer!r}.")
-    if value == 1600:
-        return right("64 channels × 5 × 5 = 1600: nn.Linear(1600, 10).")
-    if value in EX2_SLIPS:
-        return wrong(sentence(EX2_SLIPS[value]))
-    return wrong("Follow the size layer by layer (28 → ? → ? → ? → ?), then multiply the last "
-                 "height, width and channel count.")
+ex5_2 = checker(
+    QUESTIONS["ex5_2"],
+    "``in_features`` of the first Linear layer after conv(1→32, 3) · pool 2 · conv(32→64, 3) · pool 2.")
 
 
 EX3_HEIGHT = SizeStep("conv", 3, 1, 1, "the height (kernel 3, stride 1, padding 1)")
@@ -268,8 +181,10 @@ def ex5_3(answer: Any) -> Feedback:
     """(H, W) of a 32×48 input after ``Conv2d(3, 8, kernel_size=(3, 5), stride=(1, 3), padding=(1, 2))``."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if isinstance(answer, torch.Size):
-        answer = tuple(answer)
+    if isinstance(answer, str) and as_shape(answer) is not None:
+        answer = as_shape(answer)
+    elif hasattr(answer, "tolist") and getattr(answer, "ndim", 0) == 1:
+        answer = answer.tolist()
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return wrong("Answer with a pair (height, width): each dimension has its own kernel size, "
                      "stride and padding.")
@@ -295,23 +210,22 @@ def ex5_4(answer: Any) -> Feedback:
     value = as_int(answer)
     if value is None:
         return wrong(f"output_padding is a whole number of rows, got {answer!r}.")
-    size = (7 - 1) * 2 - 2 * 1 + (3 - 1) + value + 1
     if value == 1:
         return right("(7 − 1)·2 − 2·1 + (3 − 1) + 1 + 1 = 14: the extra row the stride-2 convolution "
                      "rounded away.")
     if value < 0:
         return wrong("output_padding cannot be negative: it adds rows at the bottom and right.")
     if value >= 2:
-        return wrong(f"That would give {size}, and PyTorch refuses it anyway: output_padding must be "
-                     "smaller than the stride (2).")
-    return wrong("With output_padding=0 you get (7 − 1)·2 − 2·1 + (3 − 1) + 0 + 1 = 13: one row short.")
+        return wrong("PyTorch refuses that: output_padding must be smaller than the stride (2).")
+    return wrong("Fill your value into (n − 1)·s − 2·p + (k − 1) + output_padding + 1 with n = 7, s = 2, "
+                 "p = 1, k = 3: does it give 14?")
 
 
 def ex5_5(answer: Any) -> Feedback:
-    """A fixed version of MnistNet with ``conv2`` widened to 50 channels: (1, 1, 28, 28) → (1, 10)."""
+    """A fixed version of MnistNet with ``conv2`` widened to 50 channels: (N, 1, 28, 28) → (N, 10)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    run = run_zero_batch(answer, (1, 1, 28, 28))
+    run = run_model(answer, (1, 1, 28, 28))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     if run.shape != (1, 10):
@@ -321,4 +235,20 @@ def ex5_5(answer: Any) -> Feedback:
     if 50 not in widths:
         return wrong("The model runs, but conv2 no longer has 50 channels: the task is to keep the wider "
                      "conv2 and fix the layer after it.")
-    return right("It runs: 50 channels × 4 × 4 = 800 features reach the classifier.")
+    linears = [module for module in answer.modules() if isinstance(module, nn.Linear)]
+    if not linears:
+        return wrong("The model runs, but it has no Linear layer left to classify with.")
+    features = linears[0].in_features
+    if features == 50 * 4 * 4:
+        return right(f"It runs on a batch in train and eval mode: 50 channels × 4 × 4 = {features} features "
+                     "reach the classifier.")
+    return right(f"It runs on a batch in train and eval mode, and {features} features reach the classifier "
+                 f"({type(linears[0]).__name__}({features}, {linears[0].out_features})).")
+
+
+ex5_6 = checker(QUESTIONS["ex5_6"],
+                "Receptive field: input pixels one output pixel sees after conv, conv, pool, conv.")
+
+
+ex5_7 = checker(QUESTIONS["ex5_7"], "Transfer: in_features of exercise 5.2's network for 3-channel 32×32 "
+                                    "images.")

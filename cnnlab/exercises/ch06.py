@@ -13,29 +13,11 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_shape, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
-
-def ex6_1(answer: Any) -> Feedback:
-    """Output size of ``nn.MaxPool2d(2)`` on a 7×7 feature map."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        if isinstance(answer, (int, float)):
-            return wrong("Sizes are whole numbers: a window either fits or is not used, so round down.")
-        return wrong(f"Answer with the height (= width) of the output, a whole number; got {answer!r}.")
-    hints = {
-        4: "That is rounded up; a 2×2 window that would hang over the edge is dropped "
-           "(⌊ ⌋, ceil_mode=False).",
-        6: "That uses stride 1; MaxPool2d(2) moves by its kernel size, 2, unless you give a stride.",
-        7: "Pooling shrinks the map: MaxPool2d(2) keeps one value out of every 2×2 window.",
-        2: "One short: the formula ends with + 1 (the window's first position counts).",
-        14: "Pooling shrinks; it never grows the map.",
-    }
-    if value == 3:
-        return right("⌊(7 − 2) / 2⌋ + 1 = 3: the 7th row and column fit in no window and are dropped.")
-    return wrong(hints.get(value) or "Fill in ⌊(n − k) / s⌋ + 1 with n = 7, k = 2 and the default stride.")
+ex6_1 = checker(QUESTIONS["ex6_1"], "Output size of ``nn.MaxPool2d(2)`` on a 7×7 feature map.")
 
 
 def ex6_2(answer: Any) -> Feedback:
@@ -49,9 +31,8 @@ def ex6_2(answer: Any) -> Feedback:
         return right("MaxPool2d computes a maximum; there is nothing to learn, so nothing to train.")
     if value in (4, 5):
         return wrong("A convolution would have 2×2 weights (+ a bias) here, but pooling has no weights: "
-                     "the largest value of the window is picked, not learned. Try "
-                     "sum(p.numel() for p in nn.MaxPool2d(2).parameters()).")
-    return wrong("Ask PyTorch: sum(p.numel() for p in nn.MaxPool2d(2).parameters()).")
+                     "the largest value of the window is picked, not learned.")
+    return wrong("What does max pooling compute, and which of its numbers would training change?")
 
 
 EX3_INPUT = [[1, 3, 2, 4],
@@ -107,7 +88,7 @@ def ex6_4(answer: Any) -> Feedback:
     """Shape of a (1, 16, 10, 10) tensor after ``nn.MaxPool2d(2)``, as a tuple of four numbers."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong("Answer with a tuple of whole numbers, (N, C, H, W).")
     if shape == (1, 16, 5, 5):
@@ -127,16 +108,8 @@ def ex6_4(answer: Any) -> Feedback:
     return wrong("Apply ⌊(n − k) / s⌋ + 1 to the height and to the width (k = s = 2).")
 
 
-def ex6_5(answer: Any) -> Feedback:
-    """Output size of ``nn.MaxPool2d(2, ceil_mode=True)`` on a 7×7 feature map."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"Answer with a whole number, got {answer!r}.")
-    if value == 4:
-        return right("⌈(7 − 2) / 2⌉ + 1 = 4: the last window starts at the 7th row and holds only that row.")
-    if value == 3:
-        return wrong("That is the floor (ceil_mode=False). ceil_mode=True rounds the division up, keeping a "
-                     "last window that hangs over the edge.")
-    return wrong("Fill in ⌈(n − k) / s⌉ + 1 with n = 7, k = s = 2 (rounded up).")
+ex6_5 = checker(QUESTIONS["ex6_5"],
+                "Output size of ``nn.MaxPool2d(2, ceil_mode=True)`` on a 7×7 feature map.")
+
+
+ex6_6 = checker(QUESTIONS["ex6_6"], "Explain-why: why max pooling tolerates small shifts (a, b, c or d).")

@@ -14,50 +14,16 @@ from typing import Any
 
 from torch import nn, optim
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.exercises import Feedback, as_choice, right, run_model, unanswered, wrong
+from cnnlab.exercises.ch05 import sentence
+from cnnlab.exercises.questions import QUESTIONS, ex7_6_question
+from cnnlab.exercises.quick import checker, feedback
 from cnnlab.tracing import trace
 
-
-def ex7_1(answer: Any) -> Feedback:
-    """The number of parameters of ``nn.Conv2d(16, 32, kernel_size=3)``."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"Answer with a number of parameters, got {answer!r}.")
-    slips = {
-        16 * 32 * 9: "The bias is missing: every filter (output channel) adds one bias.",
-        16 * 32 * 9 + 16: "One bias per OUTPUT channel (per filter), not per input channel.",
-        16 * 32 * 9 + 1: "Each of the filters has its own bias, not one for the whole layer.",
-        32 * 9 + 32: "Each filter spans all 16 input channels: it holds 16 × 3 × 3 weights.",
-        16 * 9 + 16: "There are 32 filters, one per output channel, each with 16 × 3 × 3 weights.",
-        16 * 32 + 32: "Each filter holds a 3 × 3 window per input channel, not one number.",
-    }
-    if value == 16 * 32 * 9 + 32:
-        return right("32 filters × (16 × 3 × 3 weights) + 32 biases = 4,640.")
-    return wrong(slips.get(value, "Count one filter (in_channels × k × k weights), multiply by the number "
-                                  "of filters, then add the biases."))
+ex7_1 = checker(QUESTIONS["ex7_1"], "The number of parameters of ``nn.Conv2d(16, 32, kernel_size=3)``.")
 
 
-def ex7_2(answer: Any) -> Feedback:
-    """The number of learnable parameters of ``nn.BatchNorm2d(32)``."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"Answer with a number of parameters, got {answer!r}.")
-    if value == 64:
-        return right("A scale γ and a shift β per channel: 2 × 32 = 64. The running mean and variance "
-                     "are buffers, not parameters.")
-    slips = {
-        128: "The running mean and variance are statistics, stored as buffers: the optimiser never "
-             "trains them.",
-        32: "BatchNorm learns two numbers per channel: a scale and a shift.",
-        0: "BatchNorm normalises, then learns to scale and shift each channel again.",
-        96: "Only the scale and the shift are learned; the running statistics are buffers.",
-    }
-    return wrong(slips.get(value, "Ask PyTorch: sum(p.numel() for p in nn.BatchNorm2d(32).parameters())."))
+ex7_2 = checker(QUESTIONS["ex7_2"], "The number of learnable parameters of ``nn.BatchNorm2d(32)``.")
 
 
 _ORDER = ("convolution", "batch norm", "ReLU", "pooling")
@@ -77,7 +43,7 @@ def ex7_3(answer: Any) -> Feedback:
     """A block conv → BatchNorm → ReLU → pool that maps (1, 16, 14, 14) to (1, 32, 7, 7)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    run = run_zero_batch(answer, (1, 16, 14, 14))
+    run = run_model(answer, (1, 16, 14, 14))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     shape = run.shape
@@ -105,6 +71,9 @@ def ex7_3(answer: Any) -> Feedback:
         return wrong(f"The shape is right, but the convolution's kernel is {'×'.join(map(str, kernel))}; "
                      "the task asks for 3×3 (with the padding that keeps 14×14).")
     pool = next(row for kind, row in rows if kind == "pooling")
+    if "max" not in pool.type.lower():
+        return wrong(f"The shape and order are right, but the pooling is {pool.type}: the task asks for max "
+                     "pooling, which keeps the strongest response of each window.")
     return right(f"(1, 16, 14, 14) → conv {_size(conv.output_shape)} with 32 channels → BN → ReLU → "
                  f"pool {_size(pool.output_shape)} → (1, 32, 7, 7).")
 
@@ -114,12 +83,24 @@ def _size(shape: tuple[int, ...] | None) -> str:
 
 
 _REGRESSION = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+_LOSS_NAMES = {
+    **{name: [name.removesuffix("Loss")] for name in dir(nn) if name.endswith("Loss") and name[0].isupper()},
+    "MSELoss": ["MSE", "mean squared error", "mean squared error loss", "squared error", "L2 loss", "L2"],
+    "L1Loss": ["L1", "mean absolute error", "mean absolute error loss", "MAE", "absolute error"],
+    "HuberLoss": ["Huber"],
+    "CrossEntropyLoss": ["cross entropy", "CE"],
+}
 
 
 def ex7_4(answer: Any) -> Feedback:
     """A loss for predicting a price (a number) from a photo: an ``nn`` loss, class or instance."""
     if (missing := unanswered(answer)) is not None:
         return missing
+    if isinstance(answer, str):
+        named = as_choice(answer, _LOSS_NAMES)
+        if named is None:
+            return wrong(f"{answer!r} is not a loss of torch.nn; answer with one, e.g. nn.SomethingLoss().")
+        answer = getattr(nn, named)
     loss = answer if isinstance(answer, type) else type(answer)
     if not issubclass(loss, nn.Module) or not loss.__name__.endswith("Loss"):
         return wrong("Answer with a loss from torch.nn, e.g. nn.SomethingLoss().")
@@ -160,3 +141,31 @@ def ex7_5(answer: Any) -> Feedback:
         return wrong(f"weight_decay is {group['weight_decay']}; the task asks for 5e-4.")
     return right("SGD at lr 0.01 with momentum 0.9; weight_decay=5e-4 adds 5e-4 · w to every gradient, "
                  "the L2 penalty.")
+
+
+def ex7_6(answer: Any, name: str = "") -> Feedback:
+    """Cost: the multiply-adds of one convolution for one image; ``name`` picks your numbers.
+
+    Print the question first: ``print(check.ex7_6_question("your name").prompt)``.
+    """
+    return feedback(ex7_6_question(name), answer)
+
+
+def ex7_7(answer: Any) -> Feedback:
+    """Transfer: a CNN for 3-channel 32×32 images (CIFAR-10) with 10 scores, two convolutions or more."""
+    if (missing := unanswered(answer)) is not None:
+        return missing
+    run = run_model(answer, (1, 3, 32, 32))
+    if run.problem is not None:
+        return wrong(sentence(run.problem))
+    if run.shape != (1, 10):
+        return wrong(f"One image should give (1, 10), a score per class; your model gives {run.shape}.")
+    convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
+    if len(convolutions) < 2:
+        return wrong(f"The model runs, but it has {len(convolutions)} convolution(s): the task asks for at "
+                     "least two, so that later filters combine the features of earlier ones.")
+    linears = [module for module in answer.modules() if isinstance(module, nn.Linear)]
+    reach = f"; {linears[0].in_features} features reach the first Linear layer" if linears else ""
+    return right(f"A (N, 3, 32, 32) batch becomes (N, 10) in train and eval mode: {len(convolutions)} "
+                 f"convolutions, conv1 reading {convolutions[0].in_channels} channels{reach}; "
+                 f"{sum(p.numel() for p in answer.parameters()):,} parameters.")

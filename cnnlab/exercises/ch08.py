@@ -14,8 +14,10 @@ from typing import Any
 
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
-from cnnlab.exercises.ch05 import run_zero_batch, sentence
+from cnnlab.exercises import Feedback, right, run_model, unanswered, wrong
+from cnnlab.exercises.ch05 import sentence
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 from cnnlab.models import count_parameters
 
 
@@ -26,7 +28,7 @@ def ex8_1(answer: Any) -> Feedback:
     if isinstance(answer, nn.Linear):
         return wrong("A Linear layer is the modern LeNet-5's fc1; the classic C5 is a convolution, so "
                      "that it keeps the (N, C, H, W) layout.")
-    run = run_zero_batch(answer, (1, 16, 5, 5))
+    run = run_model(answer, (1, 16, 5, 5))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
@@ -48,62 +50,46 @@ def ex8_1(answer: Any) -> Feedback:
     return right("A 5×5 kernel on a 5×5 map fits exactly once: (1, 16, 5, 5) → (1, 120, 1, 1).")
 
 
-def ex8_2(answer: Any) -> Feedback:
-    """The flattened size after ``Backbone`` (tutorial 002's LeNet-5) for a 32×32 image."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"Answer with a whole number (channels × height × width), got {answer!r}.")
-    if value == 576:
-        return right("32 → conv1 (padding 2) 32 → pool 16 → conv2 12 → pool 6: 16 · 6 · 6 = 576.")
-    slips = {
-        400: "400 = 16 · 5 · 5 is the size for 28×28 images; follow a 32×32 image through the layers.",
-        16 * 8 * 8: "conv2 has no padding: its 5×5 kernel shrinks the map by 4.",
-        16 * 12 * 12: "That is the size before the second pooling.",
-        6 * 16 * 16: "That is the size after the first pooling; the head sees the output of the backbone.",
-        6 * 6 * 6: "The flattened tensor has the channels of conv2, the last convolution.",
-        36: "Multiply by the number of channels too.",
-        16 * 7 * 7: "Check conv2: 16 − 5 + 1.",
-    }
-    return wrong(slips.get(value, "Follow the image: conv1 (padding 2), pool, conv2 (no padding), pool; "
-                                  "then channels × height × width."))
+ex8_2 = checker(QUESTIONS["ex8_2"],
+                "The flattened size after ``Backbone`` (tutorial 002's LeNet-5) for a 32×32 image.")
 
 
 def ex8_3(answer: Any) -> Feedback:
-    """A LeNet-5 that maps a (1, 1, 32, 32) batch to (1, 10) scores."""
+    """A LeNet-5 that maps a (N, 1, 32, 32) batch to (N, 10) scores and is still LeNet-5."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    run = run_zero_batch(answer, (1, 1, 32, 32))
+    run = run_model(answer, (1, 1, 32, 32))
     if run.problem is not None:
         return wrong(sentence(run.problem))
     if run.shape != (1, 10):
         return wrong(f"One 32×32 image should give (1, 10): ten scores. The model gives {run.shape}.")
     convolutions = [module for module in answer.modules() if isinstance(module, nn.Conv2d)]
-    if len(convolutions) < 2:
-        return wrong("The model runs, but it is no longer LeNet-5: keep its two convolutions.")
+    shapes = [(conv.in_channels, conv.out_channels, conv.kernel_size) for conv in convolutions]
+    if shapes != [(1, 6, (5, 5)), (6, 16, (5, 5))]:
+        return wrong("The model runs, but it is no longer LeNet-5: keep its two convolutions, 6 and then 16 "
+                     "filters of 5×5.")
+    linears = [module for module in answer.modules() if isinstance(module, nn.Linear)]
+    if [linear.out_features for linear in linears] != [120, 84, 10]:
+        return wrong("The model runs, but it is no longer LeNet-5: keep its three linear layers "
+                     "(120, 84 and 10 outputs).")
+    extra = [type(module).__name__ for module in answer.modules()
+             if "Adaptive" in type(module).__name__ or "Upsample" in type(module).__name__]
+    if extra:
+        return wrong(f"The model runs, but {extra[0]} is not part of LeNet-5: change a setting of an "
+                     "existing layer instead of adding one.")
+    features = linears[0].in_features
+    parameters = f"{count_parameters(answer):,} parameters"
     if convolutions[0].padding in ((0, 0), "valid"):
-        return right("With padding 0 a 32×32 image shrinks to 28×28 in conv1, exactly as in LeCun's "
-                     f"original, and the rest is unchanged ({count_parameters(answer):,} parameters).")
-    return right("It runs. (LeCun's own fix keeps fc1 at 400 inputs: conv1 without padding turns 32×32 "
-                 "into 28×28.)")
+        return right(f"conv1 without padding shrinks a 32×32 image to 28×28, exactly as in LeCun's original; "
+                     f"fc1 still gets {features} inputs ({parameters}).")
+    return right(f"fc1 now takes {features} inputs, the flattened 32×32 image's features ({parameters}). "
+                 "(LeCun's own fix keeps fc1 at 400 inputs: conv1 without padding turns 32×32 into 28×28.)")
 
 
-def ex8_4(answer: Any) -> Feedback:
-    """The number of parameters of LeNet5Classic's C5, ``nn.Conv2d(16, 120, kernel_size=5)``."""
-    if (missing := unanswered(answer)) is not None:
-        return missing
-    value = as_int(answer)
-    if value is None:
-        return wrong(f"Answer with a number of parameters, got {answer!r}.")
-    if value == 48_120:
-        return right("120 filters × (16 × 5 × 5) + 120 biases = 48,120, as many as fc1 = "
-                     "nn.Linear(400, 120) has.")
-    slips = {
-        48_000: "The bias is missing: one per filter.",
-        16 * 120 + 120: "Each filter holds a 5 × 5 window per input channel.",
-        120 * 25 + 120: "Each filter spans all 16 input channels.",
-        48_016: "One bias per output channel (filter), not per input channel.",
-        61_706: "61,706 is the whole network; count only C5.",
-    }
-    return wrong(slips.get(value, "Weights: out_channels × in_channels × 5 × 5; then add the biases."))
+ex8_4 = checker(
+    QUESTIONS["ex8_4"],
+    "The number of parameters of LeNet5Classic's C5, ``nn.Conv2d(16, 120, kernel_size=5)``.")
+
+
+ex8_5 = checker(QUESTIONS["ex8_5"],
+                "Transfer: the first layer of LeNet5 that fails on a (1, 3, 32, 32) photo.")

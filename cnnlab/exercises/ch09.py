@@ -22,7 +22,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from cnnlab.exercises import Feedback, as_int, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_int, as_number, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 # ---------------------------------------------------------------- 9.1 the device
 
@@ -62,7 +64,7 @@ def ex9_2(answer: Any) -> Feedback:
         return missing
     value = as_int(answer)
     if value is None:
-        if isinstance(answer, float) and not isinstance(answer, bool):
+        if as_number(answer) is not None:
             return wrong("A number of steps is a whole number: a batch is taken or it is not. "
                          "Round 60,000 / 64.")
         return wrong(f"Answer with a whole number of steps, got {answer!r}.")
@@ -86,7 +88,12 @@ def ex9_2(answer: Any) -> Feedback:
 
 
 class _Recorder:
-    """A tiny training problem that records the order of zero_grad, backward and step."""
+    """A tiny training problem that records backward and step, and whether the gradients were cleared.
+
+    It watches effects, not calls: gradients count as cleared when they are None or zero when the next
+    backward starts, whether the learner wrote ``optimizer.zero_grad()``, ``model.zero_grad()`` or
+    ``p.grad = None``.
+    """
 
     def __init__(self) -> None:
         torch.manual_seed(0)
@@ -96,15 +103,24 @@ class _Recorder:
         self.labels = torch.arange(32) % 3
         self.loss_fn = nn.CrossEntropyLoss()
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1)
-        self.model[1].weight.register_hook(lambda gradient: self.events.append("backward"))
-        # optimizer.zero_grad() and model.zero_grad() both clear the gradients
-        self.optimizer.zero_grad = self._recording("zero_grad", self.optimizer.zero_grad)  # type: ignore
-        self.model.zero_grad = self._recording("zero_grad", self.model.zero_grad)  # type: ignore
-        self.optimizer.step = self._recording("step", self.optimizer.step)  # type: ignore
+        self.model[1].weight.register_hook(self._on_backward)
+        self.optimizer.step = self._recording(self.optimizer.step)  # type: ignore
 
-    def _recording(self, event: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    def _cleared(self) -> bool:
+        grad = self.model[1].weight.grad  # the weight whose hook reports backward()
+        return grad is None or not bool(grad.any())
+
+    def _on_backward(self, gradient: torch.Tensor) -> None:
+        # the hook runs before the new gradient is added: old gradients still there were never cleared
+        if not self._cleared():
+            self.events.append("stale")
+        self.events.append("backward")
+
+    def _recording(self, method: Callable[..., Any]) -> Callable[..., Any]:
         def recorded(*args: Any, **kwargs: Any) -> Any:
-            self.events.append(event)
+            if self._cleared():
+                self.events.append("empty")
+            self.events.append("step")
             return method(*args, **kwargs)
         return recorded
 
@@ -132,15 +148,13 @@ def _order_problem(calls: list[list[str]]) -> str | None:
         if step < backward:
             return ("optimizer.step() comes before loss.backward(): it updates the weights with the previous "
                     "batch's gradients (or none at all).")
-        if "zero_grad" in call[backward:step]:
-            return ("zero_grad() comes between backward() and step(): it erases the gradients just computed, "
-                    "so step() has nothing to do. Clear the old gradients before backward().")
-    uncleared = False  # a gradient computed and not cleared since
-    for event in flat:
-        if event == "backward" and uncleared:
-            return ("Gradients pile up from one batch to the next: backward() adds the new gradients to the "
-                    "old ones, so call optimizer.zero_grad() in every step.")
-        uncleared = event == "backward" or (uncleared and event != "zero_grad")
+        if step > 0 and call[step - 1] == "empty":
+            return ("When step() runs the gradients are already cleared: something between backward() and "
+                    "step() erases the gradients just computed, so step() has nothing to do. Clear the old "
+                    "gradients before backward().")
+    if "stale" in flat:
+        return ("Gradients pile up from one batch to the next: backward() adds the new gradients to the "
+                "old ones, so clear them in every step (optimizer.zero_grad()).")
     return None
 
 
@@ -191,11 +205,8 @@ def ex9_4(answer: Any) -> Feedback:
     """The accuracy (in %) of the confusion matrix ``EX4_CONFUSION``."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    if isinstance(answer, bool) or not isinstance(answer, int | float | str):
-        return wrong(f"Answer with a number (a percentage), got {answer!r}.")
-    try:
-        value = float(str(answer).strip().rstrip("%"))
-    except ValueError:
+    value = as_number(answer.strip().rstrip("%") if isinstance(answer, str) else answer)
+    if value is None:
         return wrong(f"Answer with a number (a percentage), got {answer!r}.")
     counts = torch.tensor(EX4_CONFUSION, dtype=torch.float64)
     right_count, total = counts.trace().item(), counts.sum().item()
@@ -260,12 +271,10 @@ def ex9_6(answer: Any) -> Feedback:
     """The learning rate in epoch 25 with tutorial 001's SGD(lr=1e-3) and StepLR(step_size=10, gamma=0.1)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    try:
-        if isinstance(answer, bool) or not isinstance(answer, int | float | str):
-            raise ValueError
-        answer = float(answer)
-    except ValueError:
+    value = as_number(answer)
+    if value is None:
         return wrong(f"Answer with a number such as 0.01 or 1e-2, got {answer!r}.")
+    answer = value
     if answer <= 0:
         return wrong("A learning rate is positive; StepLR multiplies it by 0.1, it never subtracts.")
 
@@ -283,3 +292,14 @@ def ex9_6(answer: Any) -> Feedback:
                      "(In tutorial 001 itself it does stay 1e-3: the tutorial never calls "
                      "lr_scheduler.step().)")
     return wrong("Start at 1e-3 and multiply by 0.1 at the end of every 10th epoch.")
+
+
+# ---------------------------------------------------------------- 9.7–9.11 reading curves, finding bugs
+
+ex9_7 = checker(QUESTIONS["ex9_7"],
+                "Reading curves: what a falling training and a rising validation loss mean.")
+ex9_8 = checker(QUESTIONS["ex9_8"], "Reading curves: a training loss that explodes to nan.")
+ex9_9 = checker(QUESTIONS["ex9_9"], "Find the bug: a softmax before nn.CrossEntropyLoss.")
+ex9_10 = checker(QUESTIONS["ex9_10"], "Find the bug: images and labels shuffled with different permutations.")
+ex9_11 = checker(QUESTIONS["ex9_11"],
+                 "Find the bug: evaluation without model.eval() in a model with dropout.")

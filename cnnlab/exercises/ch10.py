@@ -17,7 +17,9 @@ from typing import Any
 
 import torch
 
-from cnnlab.exercises import Feedback, as_int_tuple, right, unanswered, wrong
+from cnnlab.exercises import Feedback, as_choice, as_shape, right, unanswered, wrong
+from cnnlab.exercises.questions import QUESTIONS
+from cnnlab.exercises.quick import checker
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -39,7 +41,7 @@ def ex10_1(answer: Any) -> Feedback:
     """The shape of ``LeNet5().backbone.conv2.weight``: (out_channels, in_channels, height, width)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong(f"Answer with a tuple of four numbers, e.g. (1, 2, 3, 4); got {answer!r}.")
     if shape == (16, 6, 5, 5):
@@ -47,11 +49,12 @@ def ex10_1(answer: Any) -> Feedback:
     hints = {
         (6, 16, 5, 5): "In and out are swapped: a weight is (out_channels, in_channels, kH, kW).",
         (16, 5, 5): "Each filter also spans the input channels: one 5×5 kernel per map it reads.",
-        (16, 1, 5, 5): "conv2 reads conv1's output, which has 6 channels, not the 1 of the image.",
+        (16, 1, 5, 5): "conv2 reads conv1's output, not the one-channel image: how many maps does conv1 "
+                       "make?",
         (6, 1, 5, 5): "That is conv1's weight; the question is about conv2.",
         (16, 6, 10, 10): "10×10 is the size of conv2's output maps; the kernels are 5×5.",
         (16, 6, 3, 3): "LeNet-5's kernels are 5×5 in both convolutions.",
-        (120, 16, 5, 5): "That is LeNet5Classic's C5; LeNet5's conv2 has 16 filters.",
+        (120, 16, 5, 5): "That is LeNet5Classic's C5 (120 filters); the question is about LeNet5's conv2.",
     }
     if shape in hints:
         return wrong(hints[shape])
@@ -108,7 +111,7 @@ def ex10_3(answer: Any) -> Feedback:
     """The shape of ``LeNet5().backbone.conv2``'s output for one 28×28 image, as (N, C, H, W)."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    shape = as_int_tuple(answer)
+    shape = as_shape(answer)
     if shape is None:
         return wrong(f"Answer with a tuple of four numbers (N, C, H, W); got {answer!r}.")
     if shape == (1, 16, 10, 10):
@@ -118,26 +121,35 @@ def ex10_3(answer: Any) -> Feedback:
         (16, 10, 10): "Include the batch dimension N: one image is a batch of 1.",
         (1, 16, 5, 5): "5×5 is the size after the second pooling; conv2's own output is larger.",
         (1, 16, 14, 14): "conv2 has no padding: its 5×5 kernel makes the 14×14 maps smaller.",
-        (1, 16, 9, 9): "One short: the formula ends with + 1, (14 − 5) / 1 + 1.",
-        (1, 6, 10, 10): "conv2 has 16 filters, so 16 output channels.",
+        (1, 16, 9, 9): "One short: the formula ends with + 1 (the window's first position counts).",
+        (1, 6, 10, 10): "That is conv1's channel count; conv2 makes one map per filter of its own.",
         (1, 16, 24, 24): "conv2 sees the pooled 14×14 maps, not the 28×28 image.",
         (1, 16, 28, 28): "conv2 sees the pooled 14×14 maps, and it has no padding.",
         (1, 6, 28, 28): "That is conv1's output; the question is about conv2.",
-        (1, 16, 12, 12): "conv2's kernel is 5×5, with no padding: 14 − 5 + 1.",
+        (1, 16, 12, 12): "conv2's kernel is 5×5, with no padding: it loses k − 1 pixels across.",
     }
     return wrong(hints.get(shape, "Follow the image: conv1 (padding 2), max pooling 2×2, then conv2 "
                                   "(16 filters of 5×5, no padding); use ⌊(n + 2p − k) / s⌋ + 1."))
+
+
+_TRANSFORM_NAMES = {
+    "randomhorizontalflip": ["RandomHorizontalFlip", "horizontal flip", "flip horizontally", "hflip",
+                             "horizontal flipping", "horizontal flips", "flipping horizontally", "mirror",
+                             "mirroring", "mirror image", "left-right flip"],
+    "randomverticalflip": ["RandomVerticalFlip", "vertical flip", "flip vertically", "vflip",
+                           "upside down"],
+    "randomrotation": ["RandomRotation", "rotation", "rotate", "tilt"],
+    "randomaffine": ["RandomAffine", "affine", "shift", "translation", "translate"],
+    "randomresizedcrop": ["RandomResizedCrop", "resized crop", "crop", "zoom", "random crop"],
+}
 
 
 def ex10_4(answer: Any) -> Feedback:
     """The augmentation from the chapter's list that teaches a digit network something false."""
     if (missing := unanswered(answer)) is not None:
         return missing
-    kind = answer if isinstance(answer, type) else type(answer)
-    name = answer if isinstance(answer, str) else kind.__name__
-    # "v2.RandomAffine(degrees=0, …)" copied from the list → "randomaffine"
-    name = name.strip().lower().removeprefix("torchvision.").removeprefix("transforms.").removeprefix("v2.")
-    name = name.split("(")[0].strip()
+    # "v2.RandomAffine(degrees=0, …)" copied from the list, a transform object, or words
+    name = as_choice(answer, _TRANSFORM_NAMES) or ""
     if name == "randomverticalflip":
         return wrong("An upside-down digit would teach something false too, but that transform is not one of "
                      "the four: which one of the list mirrors the image?")
@@ -155,3 +167,8 @@ def ex10_4(answer: Any) -> Feedback:
         return wrong(hints[name])
     return wrong("Pick one of the four transforms of the list: which one produces images that are no "
                  "longer what people write?")
+
+
+ex10_5 = checker(QUESTIONS["ex10_5"],
+                 "Transfer: what LeNet5 needs for 3-channel 32×32 photos (a, b, c or d).")
+ex10_6 = checker(QUESTIONS["ex10_6"], "Explain-why: why augmentation raises test accuracy (a, b, c or d).")
