@@ -211,7 +211,9 @@ def test_linear_mismatch_names_the_layer_the_size_its_origin_and_the_fix():
     assert "received 800" in diagnosis
     assert "row 7 (view)" in diagnosis and "(64, 50, 4, 4)" in diagnosis
     assert "50 channels × 4 × 4 = 800" in diagnosis
-    assert "nn.Linear(800, 10)" in diagnosis and "nn.LazyLinear(10)" in diagnosis
+    assert "Fix" not in diagnosis and "nn.Linear(800, 10)" not in diagnosis  # the repair is apart
+    assert result.repair.lines == ["nn.Linear(800, 10)"] and result.repair.output_shape == (64, 10)
+    assert "fc (Linear): nn.LazyLinear(10)" in str(result.repair)  # verified too, as another way
     for text in (diagnosis, str(result), result._repr_html_()):
         assert "mat1 and mat2" not in text and "Traceback" not in text
 
@@ -227,7 +229,7 @@ def test_in_channels_mismatch_on_the_input():
     assert result.rows == (result.failed_row,) and result.failed_row.name == "0"
     assert "expects 3 input channels but received 1" in result.diagnosis
     assert "the input itself" in result.diagnosis
-    assert result.diagnosis.endswith("Fix: nn.Conv2d(1, 16, kernel_size=5).")
+    assert result.repair.lines == ["nn.Conv2d(1, 16, kernel_size=5)"]
     assert "Given groups" not in result.diagnosis
 
 
@@ -238,13 +240,17 @@ def test_in_channels_mismatch_between_layers_names_the_previous_layer():
     assert result.failed_row.name == "backbone.conv2"
     assert "expects 8 input channels but received 6" in result.diagnosis
     assert "row 3 (backbone.max_pool2d)" in result.diagnosis
-    assert "Fix: nn.Conv2d(6, 16, kernel_size=5, padding=1)." in result.diagnosis
+    # in_channels=6 with the padding of 1 makes 6·6 maps: fc1 must change too, and the repair says so
+    assert result.repair.lines == ["nn.Conv2d(6, 16, kernel_size=5, padding=1)", "nn.Linear(576, 120)"]
+    assert result.repair.output_shape == (7, 10)
 
 
 def test_kernel_larger_than_its_input_uses_the_shapes_explanation():
     result = trace(MnistNet(), (2, 1, 12, 12))  # conv1: 8, pool: 4, conv2 needs 5
     assert result.failed_row.name == "conv2" and result.failed_row.input_shape == (2, 10, 4, 4)
-    assert "kernel 5 is larger than the padded input 4 + 2·0 = 4; use padding ≥ 1" in result.diagnosis
+    assert "kernel 5 is larger than the padded input 4 + 2·0 = 4." in result.diagnosis
+    assert "use padding ≥" not in result.diagnosis  # a range is not a fix: the repair gives tried values
+    assert "shrunk to 4 × 4 by rows 1 (conv1) and 2 (pooling)" in result.diagnosis
     assert "Kernel size can't be greater" not in result.diagnosis
 
 
@@ -265,7 +271,9 @@ def test_a_wrong_view_suggests_flatten():
 
     diagnosis = trace(WrongView(), (7, 1, 28, 28)).diagnosis
     assert diagnosis.startswith("view (Tensor.view) cannot give the tensor of shape (7, 4, 26, 26)")
-    assert "torch.flatten(x, 1), which gives (7, 2704)" in diagnosis
+    assert str(trace(WrongView(), (7, 1, 28, 28)).repair) == (
+        "1 change makes this model run:\n1. view (Tensor.view): x = torch.flatten(x, 1) instead of "
+        "x.view(-1, 3136)\nOutput: (7, 2704).")
 
 
 def test_other_failures_name_the_place_and_keep_the_message():
@@ -292,7 +300,8 @@ def test_text_table_is_aligned_and_ends_with_the_diagnosis():
     assert lines[2][formula_column:] == "⌊(28 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1 = 24"
     assert all(line[header.index("output"):].startswith(("(", "FAILED")) for line in table)
     assert "FAILED" in lines[9] and lines[10] == "total params: 16,020"
-    assert str(result).endswith(result.diagnosis)
+    assert str(result).endswith(str(result.repair))
+    assert result.diagnosis + "\n\n" + str(result.repair) in str(result)
 
 
 def test_html_table_highlights_the_failing_layer():

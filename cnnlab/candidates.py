@@ -1,0 +1,402 @@
+"""The fixes ``cnnlab.repair`` tries for a problem, each as code to show and a change to a copy.
+
+A :class:`Candidate` has the ``changes`` a reader would write (``fc: nn.Linear(800, 10)``)
+and ``apply``, which makes them on a copy of the model (a :class:`State`): it replaces a
+module, or replaces a function call such as ``x.view(-1, 144)`` by its number, or changes
+the input shape. Nothing here decides what works: ``cnnlab.repair`` runs each candidate.
+
+>>> from torch import nn
+>>> layer = nn.Conv2d(3, 16, 5, padding=2)
+>>> rebuilt = rebuild(layer, in_channels=1)
+>>> rebuilt.in_channels, rebuilt.padding, module_code(rebuilt)
+(1, (2, 2), 'nn.Conv2d(1, 16, kernel_size=5, padding=2)')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from math import prod
+from typing import Any, NamedTuple
+
+import torch
+from torch import nn
+
+from cnnlab.diagnosis import Finding, conv_code, shape_text, short_setting
+from cnnlab.recording import Layer, Recording, Replacement, Row, module_layer
+
+Shape = tuple[int, ...]
+_SHRINKING = ("conv", "max_pool", "avg_pool")
+_COMMON_SIZES = (16, 28, 32, 48, 64, 96, 112, 128, 224, 227, 256, 299)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line to change: in ``layer`` (a row's name, or ``input``), write ``code``.
+
+    ``was`` is what the line says now; ``before`` means: add ``code`` just before ``layer``.
+
+    >>> print(Change("fc", "nn.Linear(800, 10)", was="nn.Linear(320, 10)"))
+    fc: nn.Linear(800, 10) instead of nn.Linear(320, 10)
+    """
+
+    layer: str
+    code: str
+    was: str = ""
+    before: bool = False
+
+    def __str__(self) -> str:
+        if self.before:
+            return f"before {self.layer}: add {self.code}"
+        return f"{self.layer}: {self.code}" + (f" instead of {self.was}" if self.was else "")
+
+
+@dataclass
+class State:
+    """A repaired copy: the model, the calls replaced, the input shape and the changes so far."""
+
+    model: nn.Module
+    shape: Shape
+    replace: dict[int, Replacement] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()
+
+
+class Problem(NamedTuple):
+    """What is wrong: at which row (``position``), in which layer (``name``), and the finding.
+
+    ``layer`` is the layer that raised, if one did.
+    """
+
+    position: int
+    name: str
+    finding: Finding
+    layer: Layer | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fix to try: the ``changes`` to show, and ``apply``, which makes them on a ``State``."""
+
+    changes: tuple[Change, ...]
+    apply: Callable[[State], None]
+    shape: Shape | None = None  # a new input shape, if the fix is the input
+
+
+# ---------------------------------------------------------------- building layers
+
+
+def rebuild(module: nn.Module, **settings: Any) -> nn.Module:
+    """A new layer of the same class as ``module``, with ``settings`` changed (weights are new).
+
+    >>> rebuild(nn.MaxPool1d(4), kernel_size=2)
+    MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+    """
+    cls = type(module)
+    if isinstance(module, nn.modules.conv._ConvNd):
+        given = {"in_channels": module.in_channels, "out_channels": module.out_channels,
+                 "kernel_size": module.kernel_size, "stride": module.stride, "padding": module.padding,
+                 "dilation": module.dilation, "groups": module.groups, "bias": module.bias is not None,
+                 "padding_mode": module.padding_mode, **settings}
+        if module.transposed:
+            given.setdefault("output_padding", module.output_padding)
+        if given["groups"] > 1 and (given["in_channels"] % given["groups"] or given["out_channels"] % given["groups"]):
+            depthwise = module.groups == module.in_channels == module.out_channels
+            given["groups"] = given["in_channels"] if depthwise else 1
+            if depthwise:
+                given["out_channels"] = given["in_channels"]
+        return cls(**given)
+    if isinstance(module, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
+        stride = module.kernel_size if module.stride == module.kernel_size else module.stride
+        given = {"kernel_size": module.kernel_size, "stride": stride, "padding": module.padding,
+                 "dilation": module.dilation, "ceil_mode": module.ceil_mode, **settings}
+        if "kernel_size" in settings and module.stride == module.kernel_size and "stride" not in settings:
+            given["stride"] = settings["kernel_size"]
+        return cls(**given)
+    if isinstance(module, (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)):
+        given = {"kernel_size": module.kernel_size, "stride": module.stride, "padding": module.padding,
+                 "ceil_mode": module.ceil_mode, "count_include_pad": module.count_include_pad, **settings}
+        if "kernel_size" in settings and module.stride == module.kernel_size and "stride" not in settings:
+            given["stride"] = settings["kernel_size"]
+        return cls(**given)
+    if isinstance(module, nn.Linear):
+        return nn.Linear(settings.get("in_features", module.in_features),
+                         settings.get("out_features", module.out_features), bias=module.bias is not None)
+    if isinstance(module, nn.modules.batchnorm._BatchNorm):
+        return cls(settings["num_features"], eps=module.eps, momentum=module.momentum, affine=module.affine)
+    raise ValueError(f"cannot rebuild {cls.__name__}")
+
+
+def module_code(module: nn.Module) -> str:
+    """A layer as one would write it, with non-default settings only.
+
+    >>> module_code(nn.Linear(320, 10)), module_code(nn.MaxPool2d(2, padding=1))
+    ('nn.Linear(320, 10)', 'nn.MaxPool2d(2, padding=1)')
+    """
+    name = type(module).__name__
+    layer = module_layer("", module, None)
+    s = layer.settings
+    if layer.kind in ("conv", "conv_transpose"):
+        return conv_code(name, s["in_channels"], s["out_channels"], s)
+    if layer.kind in ("max_pool", "avg_pool"):
+        options = "" if s["stride"] == s["kernel_size"] else f", stride={short_setting(s['stride'])}"
+        options += "".join(f", {key}={short_setting(s[key])}" for key in ("padding", "dilation")
+                           if key in s and set(s[key]) != {1 if key == "dilation" else 0})
+        return f"nn.{name}({short_setting(s['kernel_size'])}{options})"
+    if isinstance(module, nn.LazyLinear):
+        return f"nn.LazyLinear({module.out_features})"
+    if layer.kind == "linear":
+        return f"nn.Linear({s['in_features']}, {s['out_features']}{'' if s['bias'] else ', bias=False'})"
+    if layer.kind == "batch_norm":
+        return f"nn.{name}({s['num_features']})"
+    return f"nn.{name}()"
+
+
+def _path(model: nn.Module, module: nn.Module) -> str | None:
+    return next((name for name, candidate in model.named_modules() if candidate is module), None)
+
+
+def _in_sequential(model: nn.Module, path: str) -> bool:
+    parent = path.rpartition(".")[0]
+    return bool(path) and isinstance(model.get_submodule(parent), nn.Sequential)
+
+
+def _setter(path: str, make: Callable[[nn.Module], nn.Module]) -> Callable[[State], None]:
+    """``apply`` for a candidate that replaces the module at ``path`` by ``make(old module)``."""
+    def apply(state: State) -> None:
+        if not path:
+            state.model = make(state.model)
+            return
+        parent, _, child = path.rpartition(".")
+        owner = state.model.get_submodule(parent)
+        setattr(owner, child, make(owner.get_submodule(child)))
+    return apply
+
+
+def _swap(model: nn.Module, row_name: str, old: nn.Module, new: nn.Module) -> Candidate | None:
+    path = _path(model, old)
+    if path is None:
+        return None
+    return Candidate((Change(where(row_name, old), module_code(new), was=module_code(old)),),
+                     _setter(path, lambda _: new))
+
+
+def where(name: str, layer: Any) -> str:
+    """A layer as the diagnoses name it: ``fc (Linear)``, ``4 (Conv2d)``, ``view (Tensor.view)``."""
+    kind = layer if isinstance(layer, str) else type(layer).__name__
+    return f"{name} ({kind})"
+
+
+def _call(call: int, run: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[State], None]:
+    """``apply`` for a candidate that replaces the function call number ``call``."""
+    def apply(state: State) -> None:
+        state.replace[call] = lambda args, kwargs: run(args[0] if args else kwargs["input"])
+    return apply
+
+
+# ---------------------------------------------------------------- candidates for a problem
+
+
+def candidates(model: nn.Module, recording: Recording, problem: Problem, shape: Shape) -> list[Candidate]:
+    """The fixes to try for ``problem``, most likely first."""
+    layer, rows = problem.layer, recording.rows
+    if layer is None:
+        if problem.name and problem.position < len(rows) and rows[problem.position].kind == "reshape":
+            return _flatten_instead(recording.layers[problem.position])
+        return list(_forward_candidates(model, recording, problem))
+    return [candidate for candidate in _layer_candidates(model, recording, layer) if candidate is not None]
+
+
+def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> Iterator[Candidate | None]:
+    s, shape, module, rows = layer.settings, layer.input_shape or (), layer.module, recording.rows
+    if layer.kind == "reshape":
+        yield from _flatten_instead(layer)
+    if module is None or not s or not shape:
+        return
+    rank = len(s.get("kernel_size", ()))
+    if layer.kind == "linear" and shape[-1] != s["in_features"]:
+        flat, out = prod(shape[1:]), s["out_features"]
+        options = []
+        if len(shape) > 2:
+            path = _path(model, module)
+            add = "nn.Flatten()" if path is not None and _in_sequential(model, path) else "x = torch.flatten(x, 1)"
+            changes = (Change(where(layer.name, module), add, before=True),)
+            if flat != s["in_features"]:
+                changes += (Change(where(layer.name, module), f"nn.Linear({flat}, {out})", was=module_code(module)),)
+            new = rebuild(module, in_features=flat) if flat != s["in_features"] else None
+            options.append(Candidate(changes, _setter(path or "", lambda old: nn.Sequential(
+                nn.Flatten(), new if new is not None else old))) if path is not None else None)
+        options.append(_swap(model, layer.name, module, rebuild(module, in_features=shape[-1])))
+        spatial = len(rows) > 1 and rows[-2].kind in ("conv", "max_pool", "avg_pool", "adaptive_pool",
+                                                      "batch_norm", "conv_transpose")
+        yield from options if len(shape) >= 4 or spatial else reversed(options)
+    elif layer.kind in ("conv", "conv_transpose") and len(shape) in (rank + 1, rank + 2) \
+            and shape[-rank - 1] != s["in_channels"]:
+        received, expected, out = shape[-rank - 1], s["in_channels"], s["out_channels"]
+        yield _swap(model, layer.name, module, rebuild(module, in_channels=received))
+        if expected != out:  # written (C, C // r) where (C // r, C) was meant: swap them
+            yield _swap(model, layer.name, module, rebuild(module, in_channels=received, out_channels=expected))
+        producer = _producer(recording)
+        if producer is not None and producer.module is not None:
+            yield _swap(model, producer.name, producer.module, rebuild(producer.module, out_channels=expected))
+    elif layer.kind == "batch_norm" and len(shape) > 1 and shape[1] != s["num_features"]:
+        yield _swap(model, layer.name, module, rebuild(module, num_features=shape[1]))
+    elif layer.kind in _SHRINKING:
+        yield from _size_candidates(model, layer, shape, rank)
+
+
+def _producer(recording: Recording) -> Layer | None:
+    """The last conv module before the failing row, if it made the channels that row received."""
+    rows = recording.rows
+    received = rows[-1].input_shape
+    for row, layer in zip(reversed(rows[:-1]), reversed(recording.layers[:-1]), strict=True):
+        if row.kind == "conv" and row.output_shape and received and row.output_shape[1] == received[1]:
+            return layer
+        if row.kind not in ("keep", "batch_norm", "max_pool", "avg_pool", "other"):
+            return None
+    return None
+
+
+def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) -> Iterator[Candidate | None]:
+    """A window that does not fit: a padding that makes it fit, or a smaller kernel (exact values, tried)."""
+    s, module = layer.settings, layer.module
+    if module is None or len(shape) < rank + 1:
+        return
+    sizes, kernel = shape[-rank:], s["kernel_size"]
+    padding = tuple(0 if isinstance(p, str) else p for p in s["padding"]) if not isinstance(s["padding"], str) \
+        else (0,) * rank
+    dilation = s.get("dilation", (1,) * rank)
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+    need = max(0, *(-(-(span - n) // 2) for span, n in zip(spans, sizes, strict=True)))
+    pooling = layer.kind.endswith("pool")
+    fits = [min(k, n + 2 * p) for k, n, p in zip(kernel, sizes, padding, strict=True)]
+    kernels = [tuple(fits)] + [(k,) * rank for k in range(min(fits) - 1, 0, -1)][:3]
+    paddings = [(p,) * rank for p in range(max(need, max(padding)), max(need, max(padding)) + 3)
+                if not pooling or p <= min(kernel) // 2]
+    options = [("kernel_size", k) for k in kernels] + [("padding", p) for p in paddings]
+    for key, option in (options if pooling else options[len(kernels):] + options[:len(kernels)]):
+        if option != s[key]:
+            yield _swap(model, layer.name, module, rebuild(module, **{key: option}))
+
+
+def _flatten_instead(layer: Layer) -> list[Candidate]:
+    """A reshape that fails or mixes examples: ``torch.flatten(x, 1)`` instead."""
+    if layer.call is None:
+        return []
+    target = layer.settings.get("shape", ())
+    was = f"x.{layer.type.split('.')[-1]}({', '.join(str(n) for n in target)})"
+    return [Candidate((Change(where(layer.name, layer.type), "x = torch.flatten(x, 1)", was=was),),
+                      _call(layer.call, lambda x: torch.flatten(x, 1)))]
+
+
+def _forward_candidates(model: nn.Module, recording: Recording, problem: Problem) -> Iterator[Candidate]:
+    """A failure between layers (``x * scale``, ``torch.cat``, ``x + shortcut``): try the sizes the error
+    names as the out_channels / out_features of the last layers of that forward, and stride 1."""
+    numbers = {int(n) for n in re.findall(r"\b(\d+)\b", str(recording.error)) if int(n) > 1}
+    prefix = problem.name + "." if problem.name else ""
+    seen: list[nn.Module] = []
+    pairs = list(zip(recording.rows, recording.layers, strict=True))
+    for index in range(len(pairs) - 1, -1, -1):
+        row, layer = pairs[index]
+        module = layer.module
+        if not row.name.startswith(prefix) or module is None or row.kind not in ("conv", "linear") \
+                or any(module is other for other in seen) or len(seen) >= 4:
+            continue
+        seen.append(module)
+        key = "out_channels" if row.kind == "conv" else "out_features"
+        following = pairs[index + 1][1] if index + 1 < len(pairs) else None
+        for number in sorted(numbers - {row.settings.get(key)}):
+            candidate = _swap(model, row.name, module, rebuild(module, **{key: number}))
+            if candidate is not None and following is not None and following.kind == "batch_norm" \
+                    and following.module is not None:
+                candidate = _both(candidate, _swap(model, following.name, following.module,
+                                                   rebuild(following.module, num_features=number)))
+            if candidate is not None:
+                yield candidate
+        if row.kind == "conv" and set(row.settings["stride"]) != {1}:
+            candidate = _swap(model, row.name, module, rebuild(module, stride=1))
+            if candidate is not None:
+                yield candidate
+
+
+def _both(first: Candidate, second: Candidate | None) -> Candidate:
+    """Two candidates made together."""
+    if second is None:
+        return first
+
+    def apply(state: State) -> None:
+        first.apply(state)
+        second.apply(state)
+    return Candidate(first.changes + second.changes, apply)
+
+
+# ---------------------------------------------------------------- fixes that change more than one layer
+
+
+def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem, shape: Shape) -> list[list[Candidate]]:
+    """For a problem of size: other input sizes; one pooling layer fewer; an adaptive pooling before the flatten.
+
+    One list per way; ``cnnlab.repair`` keeps the first candidate of each that works.
+    """
+    layer = problem.layer
+    if layer is None or layer.kind not in (*_SHRINKING, "linear"):
+        return []
+    rank = len(shape) - 2
+    ways = [_input_sizes(shape)] if rank >= 1 and len(set(shape[2:])) == 1 else []
+    rows, layers = recording.rows[:-1], recording.layers[:-1]
+    if layer.kind in (*_SHRINKING, "linear"):
+        pools = []
+        for row, earlier in zip(reversed(rows), reversed(layers), strict=True):
+            path = _path(model, earlier.module) if earlier.module is not None else None
+            if row.kind in ("max_pool", "avg_pool") and path is not None:
+                pools.append(Candidate((Change(where(row.name, row.type), "nn.Identity() (one pooling layer fewer)",
+                                               was=module_code(earlier.module)),), _setter(path, lambda _: nn.Identity())))
+            elif row.kind in ("max_pool", "avg_pool") and earlier.call is not None:
+                pools.append(Candidate((Change(where(row.name, row.type), "remove this call (one pooling layer "
+                                               "fewer)"),), _call(earlier.call, lambda x: x)))
+        ways.append(pools)
+    if layer.kind == "linear" and layer.module is not None:
+        lazy = nn.LazyLinear(layer.settings["out_features"], bias=layer.settings["bias"])
+        ways.append([candidate for candidate in [_swap(model, layer.name, layer.module, lazy)] if candidate])
+        ways.append(list(_adaptive(model, recording, layer)))
+    return ways
+
+
+def _input_sizes(shape: Shape) -> list[Candidate]:
+    size, rank = shape[2], len(shape) - 2
+    common = sorted(set(_COMMON_SIZES if rank == 2 else (size // 2, 2 * size, 4 * size)) - {size},
+                    key=lambda n: abs(n - size))
+    near = sorted((size + step for step in range(-8, 9) if step and size + step > 0), key=lambda n: abs(n - size))
+    result = []
+    for new in list(dict.fromkeys(common + near))[:30]:  # the sizes images usually have first
+        new_shape = (*shape[:2], *(new,) * rank)
+        result.append(Candidate((Change("input", f"input of shape {shape_text(new_shape)}",
+                                        was=shape_text(shape)),), lambda state: None, shape=new_shape))
+    return result
+
+
+def _adaptive(model: nn.Module, recording: Recording, layer: Layer) -> Iterator[Candidate]:
+    """``nn.AdaptiveAvgPoolNd`` before the flatten, sized so that the flattened map has ``in_features`` values."""
+    rows = recording.rows[:-1]
+    flatten = next((index for index in range(len(rows) - 1, -1, -1) if rows[index].kind in ("flatten", "reshape")), None)
+    if flatten is None or not rows[flatten].input_shape or len(rows[flatten].input_shape) < 3:
+        return
+    before = rows[flatten].input_shape
+    channels, rank, wanted = before[1], len(before) - 2, layer.settings["in_features"]
+    if wanted % channels:
+        return
+    side = round((wanted // channels) ** (1 / rank))
+    if side ** rank != wanted // channels or rank > 3:
+        return
+    pool_type = f"AdaptiveAvgPool{rank}d"
+    pool = getattr(nn, pool_type)
+    code = f"nn.{pool_type}({side})"
+    row, flattening = rows[flatten], recording.layers[flatten]
+    path = _path(model, flattening.module) if flattening.module is not None else None
+    if path is not None:
+        yield Candidate((Change(where(row.name, row.type), code, before=True),),
+                        _setter(path, lambda old: nn.Sequential(pool(side), old)))
+    elif flattening.call is not None:
+        yield Candidate((Change(where(row.name, row.type), f"x = F.adaptive_avg_pool{rank}d(x, {side})",
+                                before=True),),
+                        _call(flattening.call, lambda x: torch.flatten(pool(side)(x), 1)))
