@@ -149,6 +149,11 @@ def module_code(module: nn.Module) -> str:
         return f"nn.Linear({s['in_features']}, {s['out_features']}{'' if s['bias'] else ', bias=False'})"
     if layer.kind == "batch_norm":
         return f"nn.{name}({s['num_features']})"
+    if layer.kind == "adaptive_pool":
+        return f"nn.{name}({short_setting(s['output_size'])})"
+    if isinstance(module, nn.Flatten):
+        return "nn.Flatten()" if (module.start_dim, module.end_dim) == (1, -1) else \
+            f"nn.Flatten({module.start_dim}, {module.end_dim})"
     return f"nn.{name}()"
 
 
@@ -156,9 +161,10 @@ def _path(model: nn.Module, module: nn.Module) -> str | None:
     return next((name for name, candidate in model.named_modules() if candidate is module), None)
 
 
-def _in_sequential(model: nn.Module, path: str) -> bool:
-    parent = path.rpartition(".")[0]
-    return bool(path) and isinstance(model.get_submodule(parent), nn.Sequential)
+def _in_sequential(model: nn.Module, module: nn.Module | None) -> bool:
+    """Whether ``module`` sits in an ``nn.Sequential`` (a fix is then a layer, not a line of ``forward``)."""
+    path = _path(model, module) if module is not None else None
+    return bool(path) and isinstance(model.get_submodule(path.rpartition(".")[0]), nn.Sequential)
 
 
 def _setter(path: str, make: Callable[[nn.Module], nn.Module]) -> Callable[[State], None]:
@@ -201,8 +207,8 @@ def candidates(model: nn.Module, recording: Recording, problem: Problem, shape: 
     """The fixes to try for ``problem``, most likely first."""
     layer, rows = problem.layer, recording.rows
     if layer is None:
-        if problem.name and problem.position < len(rows) and rows[problem.position].kind == "reshape":
-            return _flatten_instead(recording.layers[problem.position])
+        if problem.name and problem.position < len(rows) and rows[problem.position].kind in ("reshape", "flatten"):
+            return _flatten_instead(model, recording.layers[problem.position])
         return list(_forward_candidates(model, recording, problem))
     return [candidate for candidate in _layer_candidates(model, recording, layer) if candidate is not None]
 
@@ -210,7 +216,7 @@ def candidates(model: nn.Module, recording: Recording, problem: Problem, shape: 
 def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> Iterator[Candidate | None]:
     s, shape, module, rows = layer.settings, layer.input_shape or (), layer.module, recording.rows
     if layer.kind == "reshape":
-        yield from _flatten_instead(layer)
+        yield from _flatten_instead(model, layer)
     if module is None or not s or not shape:
         return
     rank = len(s.get("kernel_size", ()))
@@ -218,31 +224,78 @@ def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> I
         flat, out = prod(shape[1:]), s["out_features"]
         options = []
         if len(shape) > 2:
-            path = _path(model, module)
-            add = "nn.Flatten()" if path is not None and _in_sequential(model, path) else "x = torch.flatten(x, 1)"
-            changes = (Change(where(layer.name, module), add, before=True),)
-            if flat != s["in_features"]:
-                changes += (Change(where(layer.name, module), f"nn.Linear({flat}, {out})", was=module_code(module)),)
+            add = "nn.Flatten()" if _in_sequential(model, module) else "x = torch.flatten(x, 1)"
             new = rebuild(module, in_features=flat) if flat != s["in_features"] else None
-            options.append(Candidate(changes, _setter(path or "", lambda old: nn.Sequential(
-                nn.Flatten(), new if new is not None else old))) if path is not None else None)
+            options.append(_before(model, layer, nn.Flatten(), add, new))
         options.append(_swap(model, layer.name, module, rebuild(module, in_features=shape[-1])))
         spatial = len(rows) > 1 and rows[-2].kind in ("conv", "max_pool", "avg_pool", "adaptive_pool",
                                                       "batch_norm", "conv_transpose")
         yield from options if len(shape) >= 4 or spatial else reversed(options)
+    elif layer.kind in ("conv", "conv_transpose") and len(shape) == 2 and rank >= 2:
+        yield _unflatten(model, layer, shape, rank)  # a flat vector (from a Linear) into a convolution
     elif layer.kind in ("conv", "conv_transpose") and len(shape) in (rank + 1, rank + 2) \
             and shape[-rank - 1] != s["in_channels"]:
         received, expected, out = shape[-rank - 1], s["in_channels"], s["out_channels"]
+        if len(shape) == rank + 2 and shape[-1] == expected and rank in (1, 2):  # channels last
+            order = (0, 2, 1) if rank == 1 else (0, 3, 1, 2)
+            yield _before(model, layer, _Permute(order), f"x = x.permute{order}  (channels first)")
         yield _swap(model, layer.name, module, rebuild(module, in_channels=received))
         if expected != out:  # written (C, C // r) where (C // r, C) was meant: swap them
             yield _swap(model, layer.name, module, rebuild(module, in_channels=received, out_channels=expected))
-        producer = _producer(recording)
-        if producer is not None and producer.module is not None:
-            yield _swap(model, producer.name, producer.module, rebuild(producer.module, out_channels=expected))
+        yield _from_producer(model, recording, "out_channels", expected)
+    elif layer.kind == "batch_norm" and len(shape) == 2 and not isinstance(module, nn.BatchNorm1d):
+        yield _swap(model, layer.name, module, nn.BatchNorm1d(shape[1]))
     elif layer.kind == "batch_norm" and len(shape) > 1 and shape[1] != s["num_features"]:
         yield _swap(model, layer.name, module, rebuild(module, num_features=shape[1]))
+        yield _from_producer(model, recording, "out_channels", s["num_features"])
     elif layer.kind in _SHRINKING:
         yield from _size_candidates(model, layer, shape, rank)
+
+
+class _Permute(nn.Module):
+    """``x.permute(*order)`` as a layer."""
+
+    def __init__(self, order: tuple[int, ...]) -> None:
+        super().__init__()
+        self.order = order
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.permute(*self.order)
+
+
+def _before(model: nn.Module, layer: Layer, extra: nn.Module, code: str,
+            new: nn.Module | None = None) -> Candidate | None:
+    """Add ``extra`` (written ``code``) just before ``layer``, and replace the layer by ``new`` if given."""
+    module = layer.module
+    path = _path(model, module) if module is not None else None
+    if path is None or module is None:
+        return None
+    changes = (Change(where(layer.name, module), code, before=True),)
+    if new is not None:
+        changes += (Change(where(layer.name, module), module_code(new), was=module_code(module)),)
+    return Candidate(changes, _setter(path, lambda old: nn.Sequential(extra, new if new is not None else old)))
+
+
+def _unflatten(model: nn.Module, layer: Layer, shape: Shape, rank: int) -> Candidate | None:
+    """A convolution that gets (N, features): give the features back their channels and sizes."""
+    channels = layer.settings["in_channels"]
+    if shape[1] % channels:
+        return None
+    side = round((shape[1] // channels) ** (1 / rank))
+    if side ** rank != shape[1] // channels:
+        return None
+    sizes = (channels, *(side,) * rank)
+    code = f"nn.Unflatten(1, {sizes})" if _in_sequential(model, layer.module) else \
+        f"x = x.view(x.size(0), {', '.join(map(str, sizes))})"
+    return _before(model, layer, nn.Unflatten(1, sizes), code)
+
+
+def _from_producer(model: nn.Module, recording: Recording, key: str, value: int) -> Candidate | None:
+    """The layer that made the channels, changed to make ``value`` of them instead."""
+    producer = _producer(recording)
+    if producer is None or producer.module is None:
+        return None
+    return _swap(model, producer.name, producer.module, rebuild(producer.module, **{key: value}))
 
 
 def _producer(recording: Recording) -> Layer | None:
@@ -277,14 +330,22 @@ def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) ->
     for key, option in (options if pooling else options[len(kernels):] + options[:len(kernels)]):
         if option != s[key]:
             yield _swap(model, layer.name, module, rebuild(module, **{key: option}))
+    if pooling:  # whatever the size: one value per channel
+        adaptive = getattr(nn, f"Adaptive{'Max' if layer.kind == 'max_pool' else 'Avg'}Pool{rank}d")
+        yield _swap(model, layer.name, module, adaptive(1))
 
 
-def _flatten_instead(layer: Layer) -> list[Candidate]:
-    """A reshape that fails or mixes examples: ``torch.flatten(x, 1)`` instead."""
+def _flatten_instead(model: nn.Module, layer: Layer) -> list[Candidate]:
+    """A reshape or flatten that fails or mixes examples: ``torch.flatten(x, 1)`` instead."""
+    if layer.module is not None and isinstance(layer.module, nn.Flatten):
+        return [candidate for candidate in [_swap(model, layer.name, layer.module, nn.Flatten())] if candidate]
     if layer.call is None:
         return []
     target = layer.settings.get("shape", ())
-    was = f"x.{layer.type.split('.')[-1]}({', '.join(str(n) for n in target)})"
+    if layer.kind == "flatten":
+        was = f"{layer.type}(x)"
+    else:
+        was = f"x.{layer.type.split('.')[-1]}({', '.join(str(n) for n in target)})"
     return [Candidate((Change(where(layer.name, layer.type), "x = torch.flatten(x, 1)", was=was),),
                       _call(layer.call, lambda x: torch.flatten(x, 1)))]
 
@@ -339,10 +400,12 @@ def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem, 
     One list per way; ``cnnlab.repair`` keeps the first candidate of each that works.
     """
     layer = problem.layer
-    if layer is None or layer.kind not in (*_SHRINKING, "linear"):
-        return []
     rank = len(shape) - 2
     ways = [_input_sizes(shape)] if rank >= 1 and len(set(shape[2:])) == 1 else []
+    if layer is None:  # a failure between layers (torch.cat of maps of different sizes): the input size
+        return ways if problem.finding.text.startswith("The forward") else []
+    if layer.kind not in (*_SHRINKING, "linear"):
+        return []
     rows, layers = recording.rows[:-1], recording.layers[:-1]
     if layer.kind in (*_SHRINKING, "linear"):
         pools = []

@@ -132,8 +132,8 @@ def diagnose(layer: LayerLike, earlier: Earlier, error: Exception) -> Finding:
             reason = str(wrong_size).split("; use")[0]
             if len(set(shape[-rank:])) == 1 and len({*s["kernel_size"], *s["padding"]}) <= 2:
                 reason = reason.removeprefix("height: ")  # the same for every dimension
-            return Finding(f"{where} does not fit its input of shape {shape_text(shape)}: {reason}.\n"
-                           f"{size_origin(earlier, shape)}")
+            origin = f"\n{size_origin(earlier, shape)}" if "larger than" in reason else ""
+            return Finding(f"{where} does not fit its input of shape {shape_text(shape)}: {reason}.{origin}")
     if layer.kind == "reshape":
         flat = shape_text((shape[0], prod(shape[1:])))
         return Finding(f"{where} cannot give the tensor of shape {shape_text(shape)} ({prod(shape):,} numbers) "
@@ -143,32 +143,60 @@ def diagnose(layer: LayerLike, earlier: Earlier, error: Exception) -> Finding:
     return Finding(f"{where} failed on its input of shape {shape_text(shape)}: {error_line(error)}")
 
 
+def batch_breaker(rows: Sequence[Any], batch: int, *, flattening: bool = False) -> int | None:
+    """The index of the first row that turns ``batch`` examples into another number of rows, if any.
+
+    ``flattening``: only a reshape or flatten that leaves rows of features (the classic
+    ``x.view(-1, 144)``), not one that folds frames into the batch on purpose.
+
+    >>> from types import SimpleNamespace as Row
+    >>> batch_breaker([Row(kind="reshape", input_shape=(64, 16, 6, 6), output_shape=(256, 144))], 64)
+    0
+    """
+    for index, row in enumerate(rows):
+        before, after = row.input_shape, row.output_shape
+        if before and after and before[0] == batch and after[0] != batch and (
+                not flattening or (row.kind in ("reshape", "flatten") and len(after) <= 2)):
+            return index
+    return None
+
+
 def batch_mismatch(rows: Sequence[Any], batch: int, output_shape: Sequence[int] | None) -> Finding | None:
     """A silent bug: a row that turns a batch of ``batch`` examples into another number of rows.
 
-    Found when the model's output batch differs from its input's; ``None`` when it does not.
+    With ``output_shape``, found when the model's output batch differs from its input's;
+    without (a later layer failed), only a reshape or flatten that mixes the examples.
+    ``None`` when there is none.
 
     >>> from types import SimpleNamespace as Row
-    >>> rows = [Row(name="view", type="Tensor.view", input_shape=(64, 16, 6, 6), output_shape=(256, 144))]
+    >>> rows = [Row(name="view", type="Tensor.view", kind="reshape", input_shape=(64, 16, 6, 6),
+    ...             output_shape=(256, 144))]
     >>> print(batch_mismatch(rows, 64, (256, 10)).text)
-    view (Tensor.view) turns the batch of 64 examples into 256 rows: each example's (16, 6, 6) = 576 values are split into rows of 144, so rows mix values of different examples and no error is raised. The model's output (256, 10) has 256 rows for 64 inputs.
+    view (Tensor.view) turns the batch of 64 examples into 256 rows: each example's (16, 6, 6) = 576 values \
+are split into rows of 144, so rows mix values of different examples. The model's output (256, 10) has 256 \
+rows for 64 inputs: the loss would compare them with the wrong labels.
     """
-    if output_shape is None or not output_shape or output_shape[0] == batch:
+    if output_shape is not None and (not output_shape or output_shape[0] == batch):
         return None
-    text = (f"The model's output {shape_text(output_shape)} has {output_shape[0]} rows for {batch} inputs: "
-            f"the loss would compare them with the wrong labels, or fail far away.")
-    for row in rows:
-        before, after = row.input_shape, row.output_shape
-        if before and after and before[0] == batch and after[0] != batch:
-            per_example = prod(before[1:])
-            return Finding(
-                f"{row.name} ({row.type}) turns the batch of {batch} examples into {after[0]} rows: each "
-                f"example's {shape_text(before[1:])} = {per_example:,} values are split into rows of "
-                f"{prod(after[1:]):,}, so rows mix values of different examples and no error is raised. "
-                f"The model's output {shape_text(output_shape)} has {output_shape[0]} rows for {batch} inputs.",
-                "torch.flatten(x, 1)", f"Fix: torch.flatten(x, 1) (or x.view(x.size(0), -1)), which gives "
-                                       f"{shape_text((batch, per_example))}.")
-    return Finding(text)
+    culprit = batch_breaker(rows, batch, flattening=output_shape is None)
+    after = (f" The model's output {shape_text(output_shape)} has {output_shape[0]} rows for {batch} inputs: "
+             f"the loss would compare them with the wrong labels.") if output_shape is not None else (
+        " The layers after it see the wrong rows.")
+    if culprit is None:
+        return Finding(after.strip()) if output_shape is not None else None
+    row = rows[culprit]
+    before, rows_out = row.input_shape, row.output_shape
+    values = f"{shape_text(before[1:])} = {prod(before[1:]):,} values" if len(before) > 2 else \
+        f"{prod(before[1:]):,} values"
+    if len(rows_out) > 1:
+        what = (f"turns the batch of {batch} examples into {rows_out[0]} rows: each example's {values} are "
+                f"split into rows of {prod(rows_out[1:]):,}, so rows mix values of different examples.")
+    else:
+        what = (f"turns the batch of {batch} examples into one vector of {rows_out[0]:,} values: the examples "
+                f"are no longer apart.")
+    return Finding(f"{row.name} ({row.type}) {what}{after}",
+                   "torch.flatten(x, 1)", f"Fix: torch.flatten(x, 1) (or x.view(x.size(0), -1)), which gives "
+                                          f"{shape_text((batch, prod(before[1:])))}.")
 
 
 # ---------------------------------------------------------------- shared with the network stack widget

@@ -10,7 +10,7 @@ is the input's size, it also tries what changes more than one layer: another inp
 one pooling layer fewer, an ``AdaptiveAvgPool2d`` before the flatten.
 
 >>> from torch import nn
->>> broken = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.Linear(1352, 10))
+>>> broken = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.Linear(5408, 10))   # 8·26·26 = 5408
 >>> print(repair(broken, torch.zeros(4, 1, 28, 28)))
 1 change makes this model run:
 1. before 2 (Linear): add nn.Flatten()
@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from cnnlab.candidates import Candidate, Change, Problem, State, candidates, shrink_candidates
-from cnnlab.diagnosis import Finding, batch_mismatch, diagnose, error_line, shape_text
+from cnnlab.diagnosis import Finding, batch_breaker, batch_mismatch, diagnose, error_line, shape_text
 from cnnlab.recording import Recording, first_shape, record
 
 __all__ = ["Change", "Problem", "Repair", "problem_of", "repair"]
@@ -77,9 +77,15 @@ class Repair:
 
 
 def problem_of(recording: Recording, batch: int) -> Problem | None:
-    """What is wrong with a recorded pass, and where (``None``: it ran and kept the batch)."""
+    """What is wrong with a recorded pass, and where (``None``: it ran and kept the batch).
+
+    A reshape that mixed the examples of the batch comes first: it is the cause of what fails after it.
+    """
     rows = recording.rows
-    earlier = [(row.name, row.input_shape, row.output_shape) for row in rows[:-1]]
+    done = rows[:-1] if recording.layer is not None else rows
+    if recording.error is not None and (breaker := batch_breaker(done, batch, flattening=True)) is not None:
+        return Problem(breaker, rows[breaker].name, batch_mismatch(done, batch, None) or Finding(""), None)
+    earlier = [(row.name, row.input_shape, row.output_shape) for row in done]
     if recording.error is not None and recording.layer is not None:
         return Problem(len(rows) - 1, recording.layer.name, diagnose(recording.layer, earlier, recording.error),
                        recording.layer)
@@ -91,8 +97,8 @@ def problem_of(recording: Recording, batch: int) -> Problem | None:
     finding = batch_mismatch(rows, batch, first_shape(recording.output))
     if finding is None:
         return None
-    culprit = next((index for index, row in enumerate(rows) if row.input_shape and row.output_shape
-                    and row.input_shape[0] == batch and row.output_shape[0] != batch), len(rows))
+    culprit = batch_breaker(rows, batch)
+    culprit = len(rows) if culprit is None else culprit
     return Problem(culprit, rows[culprit].name if culprit < len(rows) else "", finding, None)
 
 

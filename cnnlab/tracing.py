@@ -60,10 +60,10 @@ class Trace:
     False
     >>> print(result.diagnosis.splitlines()[0])
     2 (Linear) expects 100 input features (nn.Linear(100, 10)) but received 400.
-    >>> print(result.repair)
-    1 change makes this model run:
-    1. 2: nn.Linear(400, 10) instead of nn.Linear(100, 10)
-    Output: (2, 10).
+    >>> print(str(result.repair).splitlines()[1])
+    1. 2 (Linear): nn.Linear(400, 10) instead of nn.Linear(100, 10)
+    >>> result.repair.lines, result.repair.output_shape
+    (['nn.Linear(400, 10)'], (2, 10))
     """
 
     rows: tuple[Row, ...]
