@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import nn
 
-from cnnlab.diagnosis import Finding, conv_code, shape_text, short_setting
+from cnnlab.diagnosis import Finding, conv_code, pool_code, shape_text, short_setting
 from cnnlab.recording import Layer, Recording, Replacement, Row, module_layer
 
 Shape = tuple[int, ...]
@@ -139,10 +139,7 @@ def module_code(module: nn.Module) -> str:
     if layer.kind in ("conv", "conv_transpose"):
         return conv_code(name, s["in_channels"], s["out_channels"], s)
     if layer.kind in ("max_pool", "avg_pool"):
-        options = "" if s["stride"] == s["kernel_size"] else f", stride={short_setting(s['stride'])}"
-        options += "".join(f", {key}={short_setting(s[key])}" for key in ("padding", "dilation")
-                           if key in s and set(s[key]) != {1 if key == "dilation" else 0})
-        return f"nn.{name}({short_setting(s['kernel_size'])}{options})"
+        return pool_code(name, s)
     if isinstance(module, nn.LazyLinear):
         return f"nn.LazyLinear({module.out_features})"
     if layer.kind == "linear":

@@ -122,24 +122,14 @@ def diagnose(layer: LayerLike, earlier: Earlier, error: Exception) -> Finding:
             conv_code(layer.type, shape[-rank - 1], s["out_channels"], s)
         return channel_mismatch(where, s["in_channels"], shape, rank, earlier, code)
     if layer.kind == "batch_norm" and s and len(shape) > 1 and shape[1] != s["num_features"]:
-        return Finding(f"{where} normalizes {s['num_features']} channels but received {shape[1]}: "
-                       f"the tensor of shape {shape_text(shape)} is {channel_source(earlier, shape)}.",
-                       f"nn.{layer.type}({shape[1]})", f"Fix: nn.{layer.type}({shape[1]}).")
+        return batch_norm_mismatch(where, layer.type, s["num_features"], shape, earlier)
     if layer.kind in ("conv", "conv_transpose", "max_pool", "avg_pool") and s:
         try:
             explain_layer(layer.kind, s, shape)
         except ValueError as wrong_size:
-            reason = str(wrong_size).split("; use")[0]
-            if len(set(shape[-rank:])) == 1 and len({*s["kernel_size"], *s["padding"]}) <= 2:
-                reason = reason.removeprefix("height: ")  # the same for every dimension
-            origin = f"\n{size_origin(earlier, shape)}" if "larger than" in reason else ""
-            return Finding(f"{where} does not fit its input of shape {shape_text(shape)}: {reason}.{origin}")
+            return size_failure(where, shape, str(wrong_size), earlier, uniform(s, shape))
     if layer.kind == "reshape":
-        flat = shape_text((shape[0], prod(shape[1:])))
-        return Finding(f"{where} cannot give the tensor of shape {shape_text(shape)} ({prod(shape):,} numbers) "
-                       f"the shape {shape_text(s.get('shape'))}: {error_line(error)}",
-                       "torch.flatten(x, 1)", f"To flatten each example and keep the batch, use "
-                       f"torch.flatten(x, 1), which gives {flat}.")
+        return reshape_failure(where, shape, s.get("shape", ()), error_line(error))
     return Finding(f"{where} failed on its input of shape {shape_text(shape)}: {error_line(error)}")
 
 
@@ -200,6 +190,74 @@ rows for 64 inputs: the loss would compare them with the wrong labels.
 
 
 # ---------------------------------------------------------------- shared with the network stack widget
+
+
+def earlier_rows(rows: Sequence[Any], names: Sequence[str] | None = None) -> Earlier:
+    """The rows before the last, as the diagnoses take them: (name, input shape, output shape).
+
+    ``rows`` are trace's rows, or the network stack's row dicts with their layers' ``names``.
+
+    >>> earlier_rows([{"input_shape": [1, 4], "output_shape": [1, 2]}, {}], ["fc1", "fc2"])
+    [('fc1', [1, 4], [1, 2])]
+    """
+    if names is None:
+        return [(row.name, row.input_shape, row.output_shape) for row in rows[:-1]]
+    return [(names[index], row["input_shape"], row["output_shape"]) for index, row in enumerate(rows[:-1])]
+
+
+def size_failure(where: str, shape: Sequence[int], message: str, earlier: Earlier, uniform: bool = True) -> Finding:
+    """A window that does not fit: ``message`` is ``cnnlab.shapes``' error, without its range of fixes.
+
+    ``uniform``: the input and the settings are the same in every dimension (so the
+    message need not say ``height:``).
+
+    >>> print(size_failure("pool (MaxPool2d)", (1, 4, 1, 1), "height: pooling window 2 is larger than the "
+    ...                    "padded input 1 + 2·0 = 1, so the output would be empty; use a kernel ≤ 1",
+    ...                    [("conv", (1, 1, 3, 3), (1, 4, 1, 1))]).text)
+    pool (MaxPool2d) does not fit its input of shape (1, 4, 1, 1): pooling window 2 is larger than the padded input 1 + 2·0 = 1, so the output would be empty.
+    The input of size 3 × 3 was shrunk to 1 × 1 by row 1 (conv).
+    """
+    reason = message.split("; use")[0]
+    if uniform:  # the same sizes in every dimension: no need to say which
+        reason = reason.removeprefix("height: ")
+    origin = f"\n{size_origin(earlier, shape)}" if "larger than" in reason else ""
+    return Finding(f"{where} does not fit its input of shape {shape_text(shape)}: {reason}.{origin}")
+
+
+def uniform(settings: dict[str, Any], shape: Sequence[int]) -> bool:
+    """Whether a conv or pool layer and its input are the same in every spatial dimension.
+
+    >>> uniform({"kernel_size": (5, 5), "stride": [1, 1], "padding": "same"}, (1, 3, 8, 8))
+    True
+    """
+    rank = len(settings["kernel_size"])
+    values = [settings.get(key) for key in ("kernel_size", "stride", "padding", "dilation")]
+    return len(set(shape[-rank:])) == 1 and all(
+        isinstance(value, (str, int)) or value is None or len(set(value)) == 1 for value in values)
+
+
+def batch_norm_mismatch(where: str, type_name: str, expected: int, shape: Sequence[int],
+                        earlier: Earlier) -> Finding:
+    """A batch norm built for ``expected`` channels that receives ``shape``.
+
+    >>> print(batch_norm_mismatch("bn (BatchNorm2d)", "BatchNorm2d", 32, (1, 64, 8, 8), []).fix_line)
+    Fix: nn.BatchNorm2d(64).
+    """
+    code = f"nn.{type_name}({shape[1]})"
+    return Finding(f"{where} normalizes {expected} channels but received {shape[1]}: the tensor of shape "
+                   f"{shape_text(shape)} is {channel_source(earlier, shape)}.", code, f"Fix: {code}.")
+
+
+def reshape_failure(where: str, shape: Sequence[int], target: Sequence[int], message: str) -> Finding:
+    """A view or reshape to ``target`` that the ``shape``'s numbers cannot fill; ``message`` is PyTorch's.
+
+    >>> reshape_failure("view (Tensor.view)", (7, 4, 26, 26), (-1, 3136), "RuntimeError: ...").fix
+    'torch.flatten(x, 1)'
+    """
+    flat = shape_text((shape[0], prod(shape[1:])))
+    return Finding(f"{where} cannot give the tensor of shape {shape_text(shape)} ({prod(shape):,} numbers) "
+                   f"the shape {shape_text(target)}: {message}", "torch.flatten(x, 1)",
+                   f"To flatten each example and keep the batch, use torch.flatten(x, 1), which gives {flat}.")
 
 
 def linear_mismatch(where: str, expected: int, out: int, shape: Sequence[int], earlier: Earlier, *,
@@ -263,6 +321,22 @@ def conv_code(type_name: str, in_channels: int, out_channels: int, settings: dic
            f"{options})"
 
 
+def pool_code(type_name: str, settings: dict[str, Any]) -> str:
+    """``nn.MaxPool2d(...)`` (or ``F.max_pool2d(x, ...)``) as one would write it, non-default options only.
+
+    >>> pool_code("MaxPool2d", {"kernel_size": (2, 2), "stride": (2, 2), "padding": [1, 1]})
+    'nn.MaxPool2d(2, padding=1)'
+    >>> pool_code("F.avg_pool2d", {"kernel_size": [3, 3], "stride": [1, 1], "padding": (0, 0)})
+    'F.avg_pool2d(x, 3, stride=1)'
+    """
+    kernel = settings["kernel_size"]
+    options = "" if list(settings["stride"]) == list(kernel) else f", stride={short_setting(settings['stride'])}"
+    options += "".join(f", {key}={short_setting(settings[key])}" for key in ("padding", "dilation")
+                       if key in settings and set(settings[key]) != {1 if key == "dilation" else 0})
+    start = f"{type_name}(x, " if type_name.startswith("F.") else f"nn.{type_name}("
+    return f"{start}{short_setting(kernel)}{options})"
+
+
 def feature_origin(earlier: Earlier, shape: Sequence[int], received: int) -> str:
     """Where the ``received`` features of a linear layer came from: the row that flattened them, if any.
 
@@ -311,7 +385,7 @@ def size_origin(earlier: Earlier, shape: Sequence[int]) -> str:
     rank = max(len(shape) - 2, 1)
     shrinking = [f"{number} ({name})" for number, (name, before, after) in enumerate(earlier, start=1)
                  if before is not None and after is not None and len(before) == len(after)
-                 and tuple(after[-rank:]) < tuple(before[-rank:])]
+                 and any(a < b for a, b in zip(after[-rank:], before[-rank:], strict=True))]
     size = " × ".join(str(n) for n in first[-rank:])
     rows = " and ".join([", ".join(shrinking[:-1]), shrinking[-1]] if len(shrinking) > 1 else shrinking)
     by = f" by row{'s' * (len(shrinking) > 1)} {rows}" if shrinking else ""

@@ -35,6 +35,7 @@ __all__ = ["Change", "Problem", "Repair", "problem_of", "repair"]
 
 Shape = tuple[int, ...]
 MAX_STEPS = 6      # changes in one repair
+BEAM = 3           # repaired copies carried from one step to the next
 MAX_RUNS = 150     # forward passes in one search
 MAX_SECONDS = 30.0
 
@@ -148,24 +149,28 @@ class _Search:
                 further.append((new, recording, next_problem))
         return None, further
 
-    def solve(self, state: State, recording: Recording, depth: int = 0) -> tuple[State, Recording] | None:
-        """Changes that make the model run, step by step (depth first, the two most promising per step)."""
-        problem = problem_of(recording, state.shape[0])
-        if problem is None:
-            return state, recording
-        if depth >= MAX_STEPS or self.exhausted():
-            return None
-        with torch.device(self.device):  # new layers on the device of the copy
-            options = candidates(state.model, recording, problem, state.shape)
-        found, further = self.try_all(state, problem, options)
-        if found is not None:
-            return found
-        if further and (self.partial is None or further[0][2].position > self.partial[2].position):
-            self.partial = further[0]
-        for new, new_recording, _ in further[:2]:
-            solved = self.solve(new, new_recording, depth + 1)
-            if solved is not None:
-                return solved
+    def solve(self, state: State, recording: Recording) -> tuple[State, Recording] | None:
+        """Changes that make the model run: breadth first, so that the fewest changes win, keeping the
+        ``BEAM`` copies that got furthest at each step."""
+        frontier = [(state, recording)]
+        for _ in range(MAX_STEPS):
+            reached = []
+            for current, current_recording in frontier:
+                problem = problem_of(current_recording, current.shape[0])
+                if problem is None:
+                    return current, current_recording
+                with torch.device(self.device):  # new layers on the device of the copy
+                    options = candidates(current.model, current_recording, problem, current.shape)
+                found, further = self.try_all(current, problem, options)
+                if found is not None:
+                    return found
+                reached += further
+            if not reached or self.exhausted():
+                return None
+            reached.sort(key=lambda item: -item[2].position)  # stable: the most likely fix first among equals
+            if self.partial is None or reached[0][2].position > self.partial[2].position:
+                self.partial = reached[0]
+            frontier = [(new, new_recording) for new, new_recording, _ in reached[:BEAM]]
         return None
 
 

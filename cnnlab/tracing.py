@@ -37,7 +37,8 @@ from torch import nn
 
 from cnnlab.diagnosis import shape_text
 from cnnlab.recording import Row, count, first_shape, rank_of, record
-from cnnlab.repair import Repair, problem_of, repair
+from cnnlab.repair import Repair, problem_of
+from cnnlab.repair import repair as find_repair
 
 __all__ = ["Row", "Trace", "trace"]
 
@@ -144,7 +145,7 @@ _HEADER = ("#", "layer", "type", "input", "output", "params", "formula")
 
 
 def trace(model: nn.Module, input_size: Sequence[int] | None = None, *, input_data: Any = None,
-          repair_it: bool = True) -> Trace:
+          repair: bool = True) -> Trace:
     """Send a batch of zeros of ``input_size`` (or ``input_data``) through ``model`` and tabulate every layer.
 
     Chapter 5 (and 7, 8): the table of shapes, and what to change when a model breaks.
@@ -159,7 +160,7 @@ def trace(model: nn.Module, input_size: Sequence[int] | None = None, *, input_da
 
     A failing forward pass is not raised: the returned ``Trace`` has ``ok == False``,
     the rows up to the failing layer, a ``diagnosis`` naming it, and a verified ``repair``
-    (``repair_it=False`` skips the search for it).
+    (``repair=False`` skips the search for it).
 
     >>> print(trace(nn.MaxPool2d(2), (1, 6, 28, 28)).rows[0].formula)
     ⌊(28 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 14
@@ -191,8 +192,8 @@ def trace(model: nn.Module, input_size: Sequence[int] | None = None, *, input_da
         with torch.no_grad():
             recording = record(model, example)
         problem = problem_of(recording, shape[0] if shape else 1)
-        if problem is not None and repair_it and isinstance(example, torch.Tensor):
-            found = repair(model, example, recording)
+        if problem is not None and repair and isinstance(example, torch.Tensor):
+            found = find_repair(model, example, recording)
     finally:
         for module, training in modes.items():
             module.training = training

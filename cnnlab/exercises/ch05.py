@@ -203,12 +203,11 @@ def _diagnose(model: nn.Module, input_size: tuple[int, ...], error: Exception) -
     """``trace``'s diagnosis of a failing model, or the first line of the error."""
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     try:
-        diagnosis = trace(model, input_size).diagnosis
+        diagnosis = trace(model, input_size, repair=False).diagnosis
     except Exception:  # the hint must never break the checker
         diagnosis = None
+    # trace's diagnosis says what is wrong and where, never the fix: the learner finds that.
     text = diagnosis or f"{type(error).__name__}: {first_line}"
-    # The diagnosis ends with the fix; an exercise keeps it for the learner to find.
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("Fix:"))
     return f"a zero batch of shape {tuple(input_size)} fails: {text}"
 
 
