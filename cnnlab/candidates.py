@@ -5,11 +5,12 @@ and ``apply``, which makes them on a copy of the model (a :class:`State`): it re
 module, or replaces a function call such as ``x.view(-1, 144)`` by its number, or changes
 the input shape. Nothing here decides what works: ``cnnlab.repair`` runs each candidate.
 
->>> from torch import nn
->>> layer = nn.Conv2d(3, 16, 5, padding=2)
->>> rebuilt = rebuild(layer, in_channels=1)
->>> rebuilt.in_channels, rebuilt.padding, module_code(rebuilt)
-(1, (2, 2), 'nn.Conv2d(1, 16, kernel_size=5, padding=2)')
+>>> from cnnlab.recording import record
+>>> model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10))
+>>> recording = record(model, torch.zeros(2, 1, 12, 12))
+>>> problem = Problem(2, "2", None, recording.layer)
+>>> [str(option.changes[0]) for option in candidates(model, recording, problem, (2, 1, 12, 12))]
+['2 (Linear): nn.Linear(400, 10) instead of nn.Linear(100, 10)']
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from typing import Any, NamedTuple
 import torch
 from torch import nn
 
-from cnnlab.diagnosis import Finding, conv_code, pool_code, shape_text, short_setting
-from cnnlab.recording import Layer, Recording, Replacement, Row, module_layer
+from cnnlab.diagnosis import Finding
+from cnnlab.rebuilding import module_code, rebuild
+from cnnlab.recording import Layer, Recording, Replacement
+from cnnlab.writing import shape_text
 
 Shape = tuple[int, ...]
 _SHRINKING = ("conv", "max_pool", "avg_pool")
@@ -83,77 +86,6 @@ class Candidate:
     shape: Shape | None = None  # a new input shape, if the fix is the input
 
 
-# ---------------------------------------------------------------- building layers
-
-
-def rebuild(module: nn.Module, **settings: Any) -> nn.Module:
-    """A new layer of the same class as ``module``, with ``settings`` changed (weights are new).
-
-    >>> rebuild(nn.MaxPool1d(4), kernel_size=2)
-    MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    """
-    cls = type(module)
-    if isinstance(module, nn.modules.conv._ConvNd):
-        given = {"in_channels": module.in_channels, "out_channels": module.out_channels,
-                 "kernel_size": module.kernel_size, "stride": module.stride, "padding": module.padding,
-                 "dilation": module.dilation, "groups": module.groups, "bias": module.bias is not None,
-                 "padding_mode": module.padding_mode, **settings}
-        if module.transposed:
-            given.setdefault("output_padding", module.output_padding)
-        if given["groups"] > 1 and (given["in_channels"] % given["groups"] or given["out_channels"] % given["groups"]):
-            depthwise = module.groups == module.in_channels == module.out_channels
-            given["groups"] = given["in_channels"] if depthwise else 1
-            if depthwise:
-                given["out_channels"] = given["in_channels"]
-        return cls(**given)
-    if isinstance(module, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
-        stride = module.kernel_size if module.stride == module.kernel_size else module.stride
-        given = {"kernel_size": module.kernel_size, "stride": stride, "padding": module.padding,
-                 "dilation": module.dilation, "ceil_mode": module.ceil_mode, **settings}
-        if "kernel_size" in settings and module.stride == module.kernel_size and "stride" not in settings:
-            given["stride"] = settings["kernel_size"]
-        return cls(**given)
-    if isinstance(module, (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)):
-        given = {"kernel_size": module.kernel_size, "stride": module.stride, "padding": module.padding,
-                 "ceil_mode": module.ceil_mode, "count_include_pad": module.count_include_pad, **settings}
-        if "kernel_size" in settings and module.stride == module.kernel_size and "stride" not in settings:
-            given["stride"] = settings["kernel_size"]
-        return cls(**given)
-    if isinstance(module, nn.Linear):
-        return nn.Linear(settings.get("in_features", module.in_features),
-                         settings.get("out_features", module.out_features), bias=module.bias is not None)
-    if isinstance(module, nn.modules.batchnorm._BatchNorm):
-        return cls(settings["num_features"], eps=module.eps, momentum=module.momentum, affine=module.affine)
-    raise ValueError(f"cannot rebuild {cls.__name__}")
-
-
-def module_code(module: nn.Module) -> str:
-    """A layer as one would write it, with non-default settings only.
-
-    >>> module_code(nn.Linear(320, 10)), module_code(nn.MaxPool2d(2, padding=1))
-    ('nn.Linear(320, 10)', 'nn.MaxPool2d(2, padding=1)')
-    """
-    name = type(module).__name__
-    layer = module_layer("", module, None)
-    s = layer.settings
-    if layer.kind in ("conv", "conv_transpose"):
-        return conv_code(name, s["in_channels"], s["out_channels"], s)
-    if layer.kind in ("max_pool", "avg_pool"):
-        return pool_code(name, s)
-    if isinstance(module, nn.LazyLinear):
-        return f"nn.LazyLinear({module.out_features})"
-    if layer.kind == "linear":
-        return f"nn.Linear({s['in_features']}, {s['out_features']}{'' if s['bias'] else ', bias=False'})"
-    if layer.kind == "batch_norm":
-        return f"nn.{name}({s['num_features']})"
-    if layer.kind == "adaptive_pool":
-        return f"nn.{name}({short_setting(s['output_size'])})"
-    if isinstance(module, nn.Flatten):
-        return "nn.Flatten()" if (module.start_dim, module.end_dim) == (1, -1) else \
-            f"nn.Flatten({module.start_dim}, {module.end_dim})"
-    return f"nn.{name}()"
-
-
 def _path(model: nn.Module, module: nn.Module) -> str | None:
     return next((name for name, candidate in model.named_modules() if candidate is module), None)
 
@@ -185,7 +117,11 @@ def _swap(model: nn.Module, row_name: str, old: nn.Module, new: nn.Module) -> Ca
 
 
 def where(name: str, layer: Any) -> str:
-    """A layer as the diagnoses name it: ``fc (Linear)``, ``4 (Conv2d)``, ``view (Tensor.view)``."""
+    """A layer as the diagnoses name it: ``fc (Linear)``, ``4 (Conv2d)``, ``view (Tensor.view)``.
+
+    >>> where("fc", nn.Linear(2, 3)), where("view", "Tensor.view")
+    ('fc (Linear)', 'view (Tensor.view)')
+    """
     kind = layer if isinstance(layer, str) else type(layer).__name__
     return f"{name} ({kind})"
 
@@ -201,10 +137,20 @@ def _call(call: int, run: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[S
 
 
 def candidates(model: nn.Module, recording: Recording, problem: Problem, shape: Shape) -> list[Candidate]:
-    """The fixes to try for ``problem``, most likely first."""
+    """The fixes to try for ``problem``, most likely first: here ``in_channels`` as received, then also
+    ``out_channels`` swapped (a layer written (C, C // r) where (C // r, C) was meant).
+
+    >>> model = nn.Sequential(nn.Conv2d(3, 8, 3))
+    >>> from cnnlab.recording import record
+    >>> recording = record(model, torch.zeros(1, 1, 5, 5))
+    >>> problem = Problem(0, "0", None, recording.layer)
+    >>> [option.changes[0].code for option in candidates(model, recording, problem, (1, 1, 5, 5))]
+    ['nn.Conv2d(1, 8, kernel_size=3)', 'nn.Conv2d(1, 3, kernel_size=3)']
+    """
     layer, rows = problem.layer, recording.rows
     if layer is None:
-        if problem.name and problem.position < len(rows) and rows[problem.position].kind in ("reshape", "flatten"):
+        reshaping = problem.position < len(rows) and rows[problem.position].kind in ("reshape", "flatten")
+        if problem.name and reshaping:
             return _flatten_instead(model, recording.layers[problem.position])
         return list(_forward_candidates(model, recording, problem))
     return [candidate for candidate in _layer_candidates(model, recording, layer) if candidate is not None]
@@ -238,7 +184,8 @@ def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> I
             yield _before(model, layer, _Permute(order), f"x = x.permute{order}  (channels first)")
         yield _swap(model, layer.name, module, rebuild(module, in_channels=received))
         if expected != out:  # written (C, C // r) where (C // r, C) was meant: swap them
-            yield _swap(model, layer.name, module, rebuild(module, in_channels=received, out_channels=expected))
+            swapped = rebuild(module, in_channels=received, out_channels=expected)
+            yield _swap(model, layer.name, module, swapped)
         yield _from_producer(model, recording, "out_channels", expected)
     elif layer.kind == "batch_norm" and len(shape) == 2 and not isinstance(module, nn.BatchNorm1d):
         yield _swap(model, layer.name, module, nn.BatchNorm1d(shape[1]))
@@ -270,7 +217,7 @@ def _before(model: nn.Module, layer: Layer, extra: nn.Module, code: str,
     changes = (Change(where(layer.name, module), code, before=True),)
     if new is not None:
         changes += (Change(where(layer.name, module), module_code(new), was=module_code(module)),)
-    return Candidate(changes, _setter(path, lambda old: nn.Sequential(extra, new if new is not None else old)))
+    return Candidate(changes, _setter(path, lambda old: nn.Sequential(extra, old if new is None else new)))
 
 
 def _unflatten(model: nn.Module, layer: Layer, shape: Shape, rank: int) -> Candidate | None:
@@ -313,8 +260,7 @@ def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) ->
     if module is None or len(shape) < rank + 1:
         return
     sizes, kernel = shape[-rank:], s["kernel_size"]
-    padding = tuple(0 if isinstance(p, str) else p for p in s["padding"]) if not isinstance(s["padding"], str) \
-        else (0,) * rank
+    padding = (0,) * rank if isinstance(s["padding"], str) else tuple(s["padding"])
     dilation = s.get("dilation", (1,) * rank)
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
     need = max(0, *(-(-(span - n) // 2) for span, n in zip(spans, sizes, strict=True)))
@@ -335,7 +281,8 @@ def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) ->
 def _flatten_instead(model: nn.Module, layer: Layer) -> list[Candidate]:
     """A reshape or flatten that fails or mixes examples: ``torch.flatten(x, 1)`` instead."""
     if layer.module is not None and isinstance(layer.module, nn.Flatten):
-        return [candidate for candidate in [_swap(model, layer.name, layer.module, nn.Flatten())] if candidate]
+        swapped = _swap(model, layer.name, layer.module, nn.Flatten())
+        return [swapped] if swapped is not None else []
     if layer.call is None:
         return []
     target = layer.settings.get("shape", ())
@@ -391,10 +338,18 @@ def _both(first: Candidate, second: Candidate | None) -> Candidate:
 # ---------------------------------------------------------------- fixes that change more than one layer
 
 
-def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem, shape: Shape) -> list[list[Candidate]]:
-    """For a problem of size: other input sizes; one pooling layer fewer; an adaptive pooling before the flatten.
+def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem,
+                      shape: Shape) -> list[list[Candidate]]:
+    """For a problem of size: other input sizes, one pooling layer fewer, an adaptive pooling before flatten.
 
     One list per way; ``cnnlab.repair`` keeps the first candidate of each that works.
+
+    >>> from cnnlab.recording import record
+    >>> model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3))
+    >>> recording = record(model, torch.zeros(1, 1, 6, 6))
+    >>> ways = shrink_candidates(model, recording, Problem(2, "2", None, recording.layer), (1, 1, 6, 6))
+    >>> ways[0][0].shape, str(ways[1][0].changes[0])
+    ((1, 1, 16, 16), '1 (MaxPool2d): nn.Identity() (one pooling layer fewer) instead of nn.MaxPool2d(2)')
     """
     layer = problem.layer
     rank = len(shape) - 2
@@ -409,11 +364,12 @@ def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem, 
         for row, earlier in zip(reversed(rows), reversed(layers), strict=True):
             path = _path(model, earlier.module) if earlier.module is not None else None
             if row.kind in ("max_pool", "avg_pool") and path is not None:
-                pools.append(Candidate((Change(where(row.name, row.type), "nn.Identity() (one pooling layer fewer)",
-                                               was=module_code(earlier.module)),), _setter(path, lambda _: nn.Identity())))
+                change = Change(where(row.name, row.type), "nn.Identity() (one pooling layer fewer)",
+                                was=module_code(earlier.module))
+                pools.append(Candidate((change,), _setter(path, lambda _: nn.Identity())))
             elif row.kind in ("max_pool", "avg_pool") and earlier.call is not None:
-                pools.append(Candidate((Change(where(row.name, row.type), "remove this call (one pooling layer "
-                                               "fewer)"),), _call(earlier.call, lambda x: x)))
+                change = Change(where(row.name, row.type), "remove this call (one pooling layer fewer)")
+                pools.append(Candidate((change,), _call(earlier.call, lambda x: x)))
         ways.append(pools)
     if layer.kind == "linear" and layer.module is not None:
         lazy = nn.LazyLinear(layer.settings["out_features"], bias=layer.settings["bias"])
@@ -426,7 +382,8 @@ def _input_sizes(shape: Shape) -> list[Candidate]:
     size, rank = shape[2], len(shape) - 2
     common = sorted(set(_COMMON_SIZES if rank == 2 else (size // 2, 2 * size, 4 * size)) - {size},
                     key=lambda n: abs(n - size))
-    near = sorted((size + step for step in range(-8, 9) if step and size + step > 0), key=lambda n: abs(n - size))
+    near = sorted((size + step for step in range(-8, 9) if step and size + step > 0),
+                  key=lambda n: abs(n - size))
     result = []
     for new in list(dict.fromkeys(common + near))[:30]:  # the sizes images usually have first
         new_shape = (*shape[:2], *(new,) * rank)
@@ -436,9 +393,10 @@ def _input_sizes(shape: Shape) -> list[Candidate]:
 
 
 def _adaptive(model: nn.Module, recording: Recording, layer: Layer) -> Iterator[Candidate]:
-    """``nn.AdaptiveAvgPoolNd`` before the flatten, sized so that the flattened map has ``in_features`` values."""
+    """``nn.AdaptiveAvgPoolNd`` before the flatten, sized so that the flattened map has ``in_features``."""
     rows = recording.rows[:-1]
-    flatten = next((index for index in range(len(rows) - 1, -1, -1) if rows[index].kind in ("flatten", "reshape")), None)
+    flatten = next((index for index in range(len(rows) - 1, -1, -1)
+                    if rows[index].kind in ("flatten", "reshape")), None)
     if flatten is None or not rows[flatten].input_shape or len(rows[flatten].input_shape) < 3:
         return
     before = rows[flatten].input_shape

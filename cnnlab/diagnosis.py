@@ -23,6 +23,7 @@ from math import prod
 from typing import Any, NamedTuple, Protocol
 
 from cnnlab.shapes import explain
+from cnnlab.writing import conv_code, error_line, shape_text
 
 Earlier = Sequence[tuple[str, Any, Any]]
 """The rows before the layer that failed, first to last, as (name, input shape, output shape)."""
@@ -75,15 +76,16 @@ def explain_layer(kind: str, settings: dict[str, Any], input_shape: Sequence[int
         raise ValueError(f"a {kind} layer has no size formula")
     rank = len(settings["kernel_size"])
     if input_shape is None or len(input_shape) < rank + 1:
-        raise ValueError(f"it needs an input with {rank} spatial dimension{'s' * (rank > 1)} after the channels")
+        dimensions = f"{rank} spatial dimension{'s' * (rank > 1)}"
+        raise ValueError(f"it needs an input with {dimensions} after the channels")
     sizes = tuple(input_shape[-rank:])
 
     def one(index: Any, size: Any) -> Any:
         value = {key: (v if isinstance(v, str) else v[index] if isinstance(index, int) else v)
                  for key, v in settings.items() if key in ("kernel_size", "stride", "padding", "dilation",
                                                            "output_padding")}
-        return explain(size, value["kernel_size"], value["stride"], value["padding"], value.get("dilation", 1),
-                       layer=kind, ceil_mode=settings.get("ceil_mode", False),
+        return explain(size, value["kernel_size"], value["stride"], value["padding"],
+                       value.get("dilation", 1), layer=kind, ceil_mode=settings.get("ceil_mode", False),
                        output_padding=value.get("output_padding", 0))
 
     if rank == 2:
@@ -104,8 +106,8 @@ def diagnose(layer: LayerLike, earlier: Earlier, error: Exception) -> Finding:
     >>> from torch import nn
     >>> from cnnlab.tracing import trace
     >>> broken = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Conv2d(3, 16, 5))
-    >>> print(trace(broken, (1, 1, 28, 28)).diagnosis.splitlines()[0])
-    1 (Conv2d) expects 3 input channels but received 6: the tensor of shape (1, 6, 24, 24) is the output of row 1 (0).
+    >>> print(trace(broken, (1, 1, 28, 28)).diagnosis.split(":")[0])
+    1 (Conv2d) expects 3 input channels but received 6
     """
     where = f"{layer.name} ({layer.type})"
     shape, s = layer.input_shape, layer.settings
@@ -182,8 +184,8 @@ rows for 64 inputs: the loss would compare them with the wrong labels.
         what = (f"turns the batch of {batch} examples into {rows_out[0]} rows: each example's {values} are "
                 f"split into rows of {prod(rows_out[1:]):,}, so rows mix values of different examples.")
     else:
-        what = (f"turns the batch of {batch} examples into one vector of {rows_out[0]:,} values: the examples "
-                f"are no longer apart.")
+        what = (f"turns the batch of {batch} examples into one vector of {rows_out[0]:,} values: the "
+                f"examples are no longer apart.")
     return Finding(f"{row.name} ({row.type}) {what}{after}",
                    "torch.flatten(x, 1)", f"Fix: torch.flatten(x, 1) (or x.view(x.size(0), -1)), which gives "
                                           f"{shape_text((batch, prod(before[1:])))}.")
@@ -205,7 +207,8 @@ def earlier_rows(rows: Sequence[Any], names: Sequence[str] | None = None) -> Ear
     return [(names[index], row["input_shape"], row["output_shape"]) for index, row in enumerate(rows[:-1])]
 
 
-def size_failure(where: str, shape: Sequence[int], message: str, earlier: Earlier, uniform: bool = True) -> Finding:
+def size_failure(where: str, shape: Sequence[int], message: str, earlier: Earlier,
+                 uniform: bool = True) -> Finding:
     """A window that does not fit: ``message`` is ``cnnlab.shapes``' error, without its range of fixes.
 
     ``uniform``: the input and the settings are the same in every dimension (so the
@@ -213,8 +216,9 @@ def size_failure(where: str, shape: Sequence[int], message: str, earlier: Earlie
 
     >>> print(size_failure("pool (MaxPool2d)", (1, 4, 1, 1), "height: pooling window 2 is larger than the "
     ...                    "padded input 1 + 2·0 = 1, so the output would be empty; use a kernel ≤ 1",
-    ...                    [("conv", (1, 1, 3, 3), (1, 4, 1, 1))]).text)
-    pool (MaxPool2d) does not fit its input of shape (1, 4, 1, 1): pooling window 2 is larger than the padded input 1 + 2·0 = 1, so the output would be empty.
+    ...                    [("conv", (1, 1, 3, 3), (1, 4, 1, 1))]).text.replace(": ", ":\\n"))
+    pool (MaxPool2d) does not fit its input of shape (1, 4, 1, 1):
+    pooling window 2 is larger than the padded input 1 + 2·0 = 1, so the output would be empty.
     The input of size 3 × 3 was shrunk to 1 × 1 by row 1 (conv).
     """
     reason = message.split("; use")[0]
@@ -257,7 +261,8 @@ def reshape_failure(where: str, shape: Sequence[int], target: Sequence[int], mes
     flat = shape_text((shape[0], prod(shape[1:])))
     return Finding(f"{where} cannot give the tensor of shape {shape_text(shape)} ({prod(shape):,} numbers) "
                    f"the shape {shape_text(target)}: {message}", "torch.flatten(x, 1)",
-                   f"To flatten each example and keep the batch, use torch.flatten(x, 1), which gives {flat}.")
+                   f"To flatten each example and keep the batch, use torch.flatten(x, 1), which gives "
+                   f"{flat}.")
 
 
 def linear_mismatch(where: str, expected: int, out: int, shape: Sequence[int], earlier: Earlier, *,
@@ -292,49 +297,19 @@ def linear_mismatch(where: str, expected: int, out: int, shape: Sequence[int], e
 
 def channel_mismatch(where: str, expected: int, shape: Sequence[int], rank: int, earlier: Earlier,
                      code: str) -> Finding:
-    """Why a convolution ``where`` that expects ``expected`` channels cannot take ``shape``; ``code`` fixes it.
+    """Why a convolution ``where`` expecting ``expected`` channels cannot take ``shape``; ``code`` fixes it.
 
     >>> finding = channel_mismatch("conv2 (Conv2d)", 8, (1, 6, 12, 12), 2, [("pool", None, (1, 6, 12, 12))],
     ...                            "nn.Conv2d(6, 16, kernel_size=5)")
-    >>> print(finding.text)
-    conv2 (Conv2d) expects 8 input channels but received 6: the tensor of shape (1, 6, 12, 12) is the output of row 1 (pool).
+    >>> print(finding.text.replace(": ", ":\\n"))
+    conv2 (Conv2d) expects 8 input channels but received 6:
+    the tensor of shape (1, 6, 12, 12) is the output of row 1 (pool).
     Each filter has one slice per input channel, so in_channels must equal the channels coming in.
     """
     received = shape[-rank - 1]
     return Finding(f"{where} expects {expected} input channels but received {received}: the tensor of shape "
                    f"{shape_text(shape)} is {channel_source(earlier, shape)}.\nEach filter has one slice per "
                    f"input channel, so in_channels must equal the channels coming in.", code, f"Fix: {code}.")
-
-
-def conv_code(type_name: str, in_channels: int, out_channels: int, settings: dict[str, Any]) -> str:
-    """``nn.Conv2d(...)`` as one would write it, with non-default options only.
-
-    >>> conv_code("Conv2d", 6, 16, {"kernel_size": (5, 5), "stride": (1, 1), "padding": (2, 2)})
-    'nn.Conv2d(6, 16, kernel_size=5, padding=2)'
-    """
-    defaults = {"stride": "1", "padding": "0", "output_padding": "0", "dilation": "1", "groups": "1"}
-    options = "".join(f", {key}={short_setting(settings[key])}" for key in defaults
-                      if key in settings and short_setting(settings[key]) != defaults[key])
-    if settings.get("bias") is False:
-        options += ", bias=False"
-    return f"nn.{type_name}({in_channels}, {out_channels}, kernel_size={short_setting(settings['kernel_size'])}" \
-           f"{options})"
-
-
-def pool_code(type_name: str, settings: dict[str, Any]) -> str:
-    """``nn.MaxPool2d(...)`` (or ``F.max_pool2d(x, ...)``) as one would write it, non-default options only.
-
-    >>> pool_code("MaxPool2d", {"kernel_size": (2, 2), "stride": (2, 2), "padding": [1, 1]})
-    'nn.MaxPool2d(2, padding=1)'
-    >>> pool_code("F.avg_pool2d", {"kernel_size": [3, 3], "stride": [1, 1], "padding": (0, 0)})
-    'F.avg_pool2d(x, 3, stride=1)'
-    """
-    kernel = settings["kernel_size"]
-    options = "" if list(settings["stride"]) == list(kernel) else f", stride={short_setting(settings['stride'])}"
-    options += "".join(f", {key}={short_setting(settings[key])}" for key in ("padding", "dilation")
-                       if key in settings and set(settings[key]) != {1 if key == "dilation" else 0})
-    start = f"{type_name}(x, " if type_name.startswith("F.") else f"nn.{type_name}("
-    return f"{start}{short_setting(kernel)}{options})"
 
 
 def feature_origin(earlier: Earlier, shape: Sequence[int], received: int) -> str:
@@ -376,7 +351,8 @@ def channel_source(earlier: Earlier, shape: Sequence[int]) -> str:
 def size_origin(earlier: Earlier, shape: Sequence[int]) -> str:
     """Which earlier layers shrank the input to ``shape``, in words.
 
-    >>> size_origin([("conv", (1, 1, 8, 8), (1, 4, 4, 4)), ("pool", (1, 4, 4, 4), (1, 4, 2, 2))], (1, 4, 2, 2))
+    >>> earlier = [("conv", (1, 1, 8, 8), (1, 4, 4, 4)), ("pool", (1, 4, 4, 4), (1, 4, 2, 2))]
+    >>> size_origin(earlier, (1, 4, 2, 2))
     'The input of size 8 × 8 was shrunk to 2 × 2 by rows 1 (conv) and 2 (pool).'
     """
     if not earlier or earlier[0][1] is None or len(earlier[0][1]) != len(shape):
@@ -392,40 +368,5 @@ def size_origin(earlier: Earlier, shape: Sequence[int]) -> str:
     return f"The input of size {size} was shrunk to {' × '.join(str(n) for n in shape[-rank:])}{by}."
 
 
-# ---------------------------------------------------------------- small helpers
-
-
 def _tuple(shape: Any) -> Any:
     return tuple(shape) if isinstance(shape, (list, tuple)) else shape
-
-
-def short_setting(value: Any) -> str:
-    """A setting as one would type it: ``(5, 5)`` or ``[5, 5]`` → ``5``, ``'same'`` → ``'same'``.
-
-    >>> short_setting((5, 5)), short_setting([1, 2]), short_setting("same"), short_setting(2)
-    ('5', '(1, 2)', "'same'", '2')
-    """
-    if isinstance(value, (tuple, list)):
-        return str(value[0]) if len(set(value)) == 1 else shape_text(value)
-    return repr(value)
-
-
-def shape_text(shape: Any) -> str:
-    """A shape as the book writes it: a tuple of numbers, without ``torch.Size``.
-
-    >>> shape_text((64, 16, 5, 5)), shape_text([10]), shape_text(None)
-    ('(64, 16, 5, 5)', '(10,)', '')
-    """
-    if shape is None:
-        return ""
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def error_line(error: Exception) -> str:
-    """The first line of an error message, after the error's type.
-
-    >>> error_line(RuntimeError("mat1 and mat2 shapes cannot be multiplied (64x800 and 320x10)\\nmore"))
-    'RuntimeError: mat1 and mat2 shapes cannot be multiplied (64x800 and 320x10)'
-    """
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}"

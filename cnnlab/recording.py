@@ -113,7 +113,8 @@ _KEEP = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.
          nn.Hardswish, nn.Mish)
 _MODULE_KINDS: tuple[tuple[Any, str], ...] = (
     (nn.modules.conv._ConvTransposeNd, "conv_transpose"), (nn.modules.conv._ConvNd, "conv"),
-    ((nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d), "max_pool"), ((nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d), "avg_pool"),
+    ((nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d), "max_pool"),
+    ((nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d), "avg_pool"),
     ((nn.modules.pooling._AdaptiveAvgPoolNd, nn.modules.pooling._AdaptiveMaxPoolNd), "adaptive_pool"),
     (nn.Linear, "linear"), (nn.Flatten, "flatten"), (nn.modules.batchnorm._BatchNorm, "batch_norm"),
     (_KEEP, "keep"))
@@ -168,10 +169,11 @@ FUNCTIONS: dict[Callable[..., Any], tuple[str, str, tuple[str, ...]]] = {
                                                           "dilation", "groups")) for r in (1, 2, 3)},
     **{getattr(F, f"max_pool{r}d"): (f"F.max_pool{r}d", "max_pool", (*_POOL, "dilation", "ceil_mode"))
        for r in (1, 2, 3)},
-    **{getattr(F, f"avg_pool{r}d"): (f"F.avg_pool{r}d", "avg_pool", (*_POOL, "ceil_mode", "count_include_pad"))
-       for r in (1, 2, 3)},
+    **{getattr(F, f"avg_pool{r}d"): (f"F.avg_pool{r}d", "avg_pool",
+                                     (*_POOL, "ceil_mode", "count_include_pad")) for r in (1, 2, 3)},
     **{getattr(F, f"adaptive_{how}_pool{r}d"): (f"F.adaptive_{how}_pool{r}d", "adaptive_pool",
-                                                ("input", "output_size")) for how in ("avg", "max") for r in (1, 2, 3)},
+                                                ("input", "output_size"))
+       for how in ("avg", "max") for r in (1, 2, 3)},
     F.linear: ("F.linear", "linear", ("input", "weight", "bias")),
     torch.flatten: ("torch.flatten", "flatten", ("input", "start_dim", "end_dim")),
     torch.Tensor.flatten: ("Tensor.flatten", "flatten", ("input", "start_dim", "end_dim")),
@@ -325,7 +327,11 @@ def record(model: nn.Module, inputs: Any, replace: dict[int, Replacement] | None
 
 
 def make_row(layer: Layer, output_shape: Shape | None) -> Row:
-    """The row of ``layer``, with its formula when it is a convolution or pooling that fits."""
+    """The row of ``layer``, with its formula when it is a convolution or pooling that fits.
+
+    >>> make_row(module_layer("pool", nn.MaxPool2d(2), (1, 3, 8, 8)), (1, 3, 4, 4)).formula
+    '⌊(8 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 4'
+    """
     formula = None
     try:
         formula = str(explain_layer(layer.kind, layer.settings, layer.input_shape))
@@ -339,12 +345,20 @@ def make_row(layer: Layer, output_shape: Shape | None) -> Row:
 
 
 def count(parameters: Any) -> int:
-    """Number of parameters, leaving out lazy ones that have no size yet."""
+    """Number of parameters, leaving out lazy ones that have no size yet.
+
+    >>> count(nn.Linear(3, 2).parameters()), count(nn.LazyLinear(2).parameters())
+    (8, 0)
+    """
     return sum(p.numel() for p in parameters if not nn.parameter.is_lazy(p))
 
 
 def first_shape(value: Any) -> Shape | None:
-    """The shape of the first tensor in ``value`` (a tensor, or tuples, lists and dicts of them)."""
+    """The shape of the first tensor in ``value`` (a tensor, or tuples, lists and dicts of them).
+
+    >>> first_shape({"logits": (torch.zeros(2, 10), None)}), first_shape("text")
+    ((2, 10), None)
+    """
     if isinstance(value, torch.Tensor):
         return tuple(value.shape)
     items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ()
@@ -360,5 +374,7 @@ def _tuple(value: Any, rank: int) -> Any:
     if isinstance(value, int):
         return (value,) * rank
     if isinstance(value, (tuple, list, torch.Size)):
-        return (int(value[0]),) * rank if len(value) == 1 else tuple(None if v is None else int(v) for v in value)
+        if len(value) == 1:
+            return (int(value[0]),) * rank
+        return tuple(None if v is None else int(v) for v in value)
     return value

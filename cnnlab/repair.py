@@ -28,8 +28,9 @@ import torch
 from torch import nn
 
 from cnnlab.candidates import Candidate, Change, Problem, State, candidates, shrink_candidates
-from cnnlab.diagnosis import Finding, batch_breaker, batch_mismatch, diagnose, error_line, shape_text
+from cnnlab.diagnosis import Finding, batch_breaker, batch_mismatch, diagnose
 from cnnlab.recording import Recording, first_shape, record
+from cnnlab.writing import error_line, shape_text
 
 __all__ = ["Change", "Problem", "Repair", "problem_of", "repair"]
 
@@ -66,8 +67,9 @@ class Repair:
     def __str__(self) -> str:
         count = len(self.changes)
         verb = "make" if count > 1 else "makes"
-        head = (f"{count} change{'s' * (count > 1)} {verb} this model run:" if self.complete else
-                f"{count} change{'s' * (count > 1)} get{'s' * (count == 1)} this model further, but not to the end:")
+        changes = f"{count} change{'s' * (count > 1)}"
+        head = (f"{changes} {verb} this model run:" if self.complete else
+                f"{changes} get{'s' * (count == 1)} this model further, but not to the end:")
         lines = [head, *(f"{number}. {change}" for number, change in enumerate(self.changes, start=1))]
         if self.complete:
             lines.append(f"Output: {shape_text(self.output_shape)}.")
@@ -81,6 +83,10 @@ def problem_of(recording: Recording, batch: int) -> Problem | None:
     """What is wrong with a recorded pass, and where (``None``: it ran and kept the batch).
 
     A reshape that mixed the examples of the batch comes first: it is the cause of what fails after it.
+
+    >>> problem = problem_of(record(nn.Flatten(0), torch.zeros(4, 3, 2)), batch=4)
+    >>> problem.position, problem.finding.text.split(":")[0]
+    (0, 'Flatten (Flatten) turns the batch of 4 examples into one vector of 24 values')
     """
     rows = recording.rows
     done = rows[:-1] if recording.layer is not None else rows
@@ -88,12 +94,12 @@ def problem_of(recording: Recording, batch: int) -> Problem | None:
         return Problem(breaker, rows[breaker].name, batch_mismatch(done, batch, None) or Finding(""), None)
     earlier = [(row.name, row.input_shape, row.output_shape) for row in done]
     if recording.error is not None and recording.layer is not None:
-        return Problem(len(rows) - 1, recording.layer.name, diagnose(recording.layer, earlier, recording.error),
-                       recording.layer)
+        finding = diagnose(recording.layer, earlier, recording.error)
+        return Problem(len(rows) - 1, recording.layer.name, finding, recording.layer)
     if recording.error is not None:
         name, module = recording.where or ("", None)
-        text = (f"The forward of {name or 'the model'} ({type(module).__name__}) failed after row {len(rows)}: "
-                f"{error_line(recording.error)}")
+        text = (f"The forward of {name or 'the model'} ({type(module).__name__}) failed after row "
+                f"{len(rows)}: {error_line(recording.error)}")
         return Problem(len(rows), name, Finding(text), None)
     finding = batch_mismatch(rows, batch, first_shape(recording.output))
     if finding is None:
@@ -181,6 +187,9 @@ def repair(model: nn.Module, example: torch.Tensor, recording: Recording | None 
     changed: every try runs on a deep copy, in eval mode, without gradients. Returns a
     ``Repair`` with ``complete=False`` when the changes found get the model further but not
     to the end, and ``None`` when it runs or no change helps.
+
+    >>> repair(nn.Sequential(nn.Conv1d(2, 4, 3), nn.Flatten(), nn.Linear(30, 5)), torch.zeros(8, 2, 10)).lines
+    ['nn.Linear(32, 5)']
     """
     shape = tuple(example.shape)
     if recording is None:
@@ -229,7 +238,8 @@ def _search_for(model: nn.Module, example: torch.Tensor, real: Recording) -> _Se
         return None
 
 
-def _alternatives(search: _Search, start: State, recording: Recording, problem: Problem) -> tuple[Repair, ...]:
+def _alternatives(search: _Search, start: State, recording: Recording,
+                  problem: Problem) -> tuple[Repair, ...]:
     """Verified repairs that change more than the layer at fault: the first that works of each way."""
     found = []
     with torch.device(search.device):

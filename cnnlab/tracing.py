@@ -35,10 +35,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from cnnlab.diagnosis import shape_text
 from cnnlab.recording import Row, count, first_shape, rank_of, record
 from cnnlab.repair import Repair, problem_of
 from cnnlab.repair import repair as find_repair
+from cnnlab.writing import shape_text
 
 __all__ = ["Row", "Trace", "trace"]
 
@@ -128,9 +128,11 @@ class Trace:
         for cells in self._cells():
             failed = cells[4] == "FAILED"
             style = ' class="cnnlab-failed" style="background: #fde2e1; font-weight: bold"' if failed else ""
-            body.append(f"<tr{style}>" + "".join(f"<td{formula if index == 6 else cell}>{html.escape(text)}</td>"
-                                                 for index, text in enumerate(cells)) + "</tr>")
-        messages = zip(("cnnlab-note", "cnnlab-diagnosis", "cnnlab-repair"), self._messages(True), strict=True)
+            row = "".join(f"<td{formula if index == 6 else cell}>{html.escape(text)}</td>"
+                          for index, text in enumerate(cells))
+            body.append(f"<tr{style}>{row}</tr>")
+        classes = ("cnnlab-note", "cnnlab-diagnosis", "cnnlab-repair")
+        messages = zip(classes, self._messages(True), strict=True)
         colors = {"cnnlab-note": "inherit", "cnnlab-diagnosis": "#a40000", "cnnlab-repair": "#1a5e1a"}
         notes = "".join(f'<div class="{name}" style="white-space: pre-wrap; color: {colors[name]}; '
                         f'margin-top: 0.5em">{html.escape(text)}</div>' for name, text in messages if text)

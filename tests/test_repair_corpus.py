@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import corpus_models as c
 import pytest
 import torch
 from torch import nn
 
-import corpus_models as c
 from cnnlab import trace
 
 
@@ -36,13 +36,16 @@ def _flatten_first(model: nn.Sequential, index: int) -> nn.Module:
 
 CASES = [
     Case("mnist_view_silent", c.MnistViewNet, (64, 1, 28, 28), "view",
-         ["x = torch.flatten(x, 1)", "nn.Linear(800, 10)"], (64, 10), lambda: c.MnistViewNet(800, fixed=True)),
+         ["x = torch.flatten(x, 1)", "nn.Linear(800, 10)"], (64, 10),
+         lambda: c.MnistViewNet(800, fixed=True)),
     Case("view_144_on_576_silent", c.View144, (64, 1, 28, 28), "view",
          ["x = torch.flatten(x, 1)", "nn.Linear(576, 64)"], (64, 10), lambda: c.View144(576, fixed=True)),
     Case("view_hard_coded_batch", c.HardCodedBatch, (10, 3, 10, 10), "view",
-         ["x = torch.flatten(x, 1)", "nn.Linear(200, 10)"], (10, 10), lambda: c.HardCodedBatch(200, fixed=True)),
+         ["x = torch.flatten(x, 1)", "nn.Linear(200, 10)"], (10, 10),
+         lambda: c.HardCodedBatch(200, fixed=True)),
     Case("lenet_32_fed_28", c.LeNetView400, (64, 1, 28, 28), "view",
-         ["x = torch.flatten(x, 1)", "nn.Linear(256, 120)"], (64, 10), lambda: c.LeNetView400(256, fixed=True)),
+         ["x = torch.flatten(x, 1)", "nn.Linear(256, 120)"], (64, 10),
+         lambda: c.LeNetView400(256, fixed=True)),
     Case("cifar_sequential_mnist_sized_linear", c.cifar_sequential, (32, 3, 32, 32), "7",
          ["nn.Linear(4096, 128)"], (32, 10), lambda: c.cifar_sequential(4096)),
     Case("missing_flatten_and_linear_for_another_input", c.no_flatten, (16, 1, 28, 28), "3",
@@ -81,7 +84,8 @@ CASES = [
          ["nn.Conv2d(32, 64, kernel_size=3, padding=1)"], (4, 10), lambda: c.wrong_middle_channels(32)),
     Case("pooling_on_a_1x1_map", c.too_many_pools, (4, 1, 8, 8), "11",
          ["nn.MaxPool2d(1)"], (4, 10),
-         lambda: nn.Sequential(*list(c.too_many_pools())[:11], nn.MaxPool2d(1), *list(c.too_many_pools())[12:])),
+         lambda: nn.Sequential(*list(c.too_many_pools())[:11], nn.MaxPool2d(1),
+                               *list(c.too_many_pools())[12:])),
     Case("cifar_same_padding_fc1", c.CifarNetSame, (4, 3, 32, 32), "fc1",
          ["nn.Linear(1024, 120)"], (4, 10), lambda: c.CifarNetSame(1024)),
 ]
@@ -119,8 +123,8 @@ def test_alternatives_are_verified_and_keep_the_output_shape() -> None:
     with torch.no_grad():
         assert c.dcgan_discriminator().eval()(torch.zeros(16, 3, 64, 64)).shape == (16, 1, 1, 1)
     vgg = trace(c.VGGish(), (2, 3, 224, 224)).repair
-    assert "features.17 (MaxPool2d): nn.Identity() (one pooling layer fewer) instead of nn.MaxPool2d(2) → (2, 10)" \
-        in [alternative.summary() for alternative in vgg.alternatives]
+    one_fewer = "features.17 (MaxPool2d): nn.Identity() (one pooling layer fewer) instead of nn.MaxPool2d(2)"
+    assert f"{one_fewer} → (2, 10)" in [alternative.summary() for alternative in vgg.alternatives]
 
 
 def test_the_broken_model_is_left_as_it_was() -> None:

@@ -33,17 +33,15 @@ from cnnlab.diagnosis import (
     Finding,
     batch_norm_mismatch,
     channel_mismatch,
-    conv_code,
     earlier_rows,
     linear_mismatch,
-    pool_code,
     reshape_failure,
-    shape_text,
     size_failure,
     uniform,
 )
 from cnnlab.recording import rank_of
 from cnnlab.shapes import explain
+from cnnlab.writing import conv_code, pool_code, shape_text
 
 Shape = tuple[int, ...]
 Layer = dict[str, Any]
