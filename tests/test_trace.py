@@ -10,6 +10,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 import torchinfo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 import cnnlab
@@ -310,3 +312,79 @@ def test_html_table_highlights_the_failing_layer():
     assert page.count('class="cnnlab-failed"') == 1
     assert "cnnlab-diagnosis" in page and "nn.Linear(800, 10)" in page
     assert "cnnlab-failed" not in trace(MnistNet(), BATCH)._repr_html_()
+
+
+# ---------------------------------------------------------------- any rank, any way of giving the input
+
+
+def test_1d_and_3d_layers_get_rows_kinds_and_formulas() -> None:
+    model = nn.Sequential(nn.Conv1d(2, 4, 5, padding=1), nn.MaxPool1d(2), nn.Flatten(), nn.Linear(16, 3))
+    result = trace(model, (6, 2, 10))
+    assert result.ok and result.note is None and result.output_shape == (6, 3)
+    assert [row.kind for row in result.rows] == ["conv", "max_pool", "flatten", "linear"]
+    assert result.rows[0].formula == "⌊(10 + 2·1 − 1·(5 − 1) − 1) / 1⌋ + 1 = 8"
+    assert result.rows[0].settings["kernel_size"] == (5,)
+    clip = trace(nn.Conv3d(3, 8, (1, 3, 3)), (2, 3, 4, 16, 16)).rows[0]
+    assert clip.output_shape == (2, 8, 4, 14, 14)
+    assert clip.formula.splitlines() == ["depth: ⌊(4 + 2·0 − 1·(1 − 1) − 1) / 1⌋ + 1 = 4",
+                                         "height: ⌊(16 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 14",
+                                         "width: ⌊(16 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 14"]
+
+
+def test_a_shape_without_the_batch_is_said_so() -> None:
+    signal = nn.Sequential(nn.Conv1d(1, 4, 3), nn.Flatten())
+    assert trace(signal, (8, 1, 100)).note is None                       # (N, C, L): as given
+    result = trace(signal, (1, 100))                                      # (C, L): a batch of one added
+    assert result.input_shape == (1, 1, 100) and result.ok
+    assert result.note == ("input_size (1, 100) has no batch dimension: traced with a batch of one, "
+                           "(1, 1, 100).")
+    assert result.note in str(result) and "cnnlab-note" in result._repr_html_()
+    assert trace(LeNet5(), (1, 28, 28)).note.endswith("(1, 1, 28, 28).")
+    assert trace(nn.Conv3d(1, 2, 3), (1, 8, 8, 8)).input_shape == (1, 1, 8, 8, 8)
+
+
+def test_an_example_tensor_as_input_data() -> None:
+    example = torch.zeros(3, 1, 28, 28, dtype=torch.float64)
+    result = trace(LeNet5().double(), input_data=example)
+    assert result.ok and result.input_shape == (3, 1, 28, 28) and result.output_shape == (3, 10)
+    broken = trace(nn.Sequential(nn.Conv1d(12, 8, 3), nn.ReLU()), input_data=torch.randn(4, 1, 50))
+    assert broken.repair.lines == ["nn.Conv1d(1, 8, kernel_size=3)"]
+    with pytest.raises(ValueError, match="input_data must be a tensor"):
+        trace(LeNet5(), input_data=[1, 2, 3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rank=st.sampled_from([1, 2, 3]), size=st.integers(4, 12), kernel=st.integers(1, 4),
+       stride=st.integers(1, 3), padding=st.integers(0, 2), pool=st.sampled_from(["max", "avg"]))
+def test_rows_of_any_rank_agree_with_torch(rank: int, size: int, kernel: int, stride: int, padding: int,
+                                           pool: str) -> None:
+    conv = getattr(nn, f"Conv{rank}d")(2, 3, kernel, stride=stride, padding=padding)
+    pooling = getattr(nn, f"{pool.title()}Pool{rank}d")(2, ceil_mode=True)
+    model = nn.Sequential(conv, pooling)
+    shape = (2, 2, *(size,) * rank)
+    result = trace(model, shape)
+    try:
+        with torch.no_grad():
+            expected = [tuple(conv(torch.zeros(shape)).shape)]
+            expected.append(tuple(pooling(torch.zeros(expected[0])).shape))
+    except RuntimeError:
+        assert not result.ok and result.failed_row is not None
+        return
+    assert result.ok and [row.output_shape for row in result.rows] == expected
+    for row, output in zip(result.rows, expected, strict=True):
+        assert [int(line.rsplit("= ", 1)[1]) for line in row.formula.splitlines()] in (
+            list(output[2:]), [output[2]])
+
+
+def test_the_html_table_fits_a_narrow_page() -> None:
+    page = trace(MnistNet(), BATCH)._repr_html_()
+    assert 'class="cnnlab-trace-wrapper" style="overflow-x: auto; max-width: 100%"' in page
+    assert "white-space: normal" in page  # the formula column wraps; the short columns stay on one line
+    assert '<table class="cnnlab-trace" style="font-family: monospace">' in page
+
+
+def test_diagnosis_and_writing_import_without_torch() -> None:
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import cnnlab.diagnosis, cnnlab.writing\n"
+            "assert cnnlab.writing.shape_text((1, 2)) == '(1, 2)'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
