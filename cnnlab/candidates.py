@@ -22,12 +22,13 @@ from math import prod
 from typing import Any, NamedTuple
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from cnnlab.diagnosis import Finding
 from cnnlab.rebuilding import module_code, rebuild
 from cnnlab.recording import Layer, Recording, Replacement
-from cnnlab.writing import shape_text
+from cnnlab.writing import pool_code, shape_text
 
 Shape = tuple[int, ...]
 _SHRINKING = ("conv", "max_pool", "avg_pool")
@@ -116,14 +117,15 @@ def _swap(model: nn.Module, row_name: str, old: nn.Module, new: nn.Module) -> Ca
                      _setter(path, lambda _: new))
 
 
-def where(name: str, layer: Any) -> str:
-    """A layer as the diagnoses name it: ``fc (Linear)``, ``4 (Conv2d)``, ``view (Tensor.view)``.
+def where(name: str, layer: Any, row: int | None = None) -> str:
+    """A layer as the diagnoses name it: ``fc (Linear)``, ``4 (Conv2d)``; a function call with its row,
+    as a forward may call it twice: ``max_pool2d (F.max_pool2d, row 6)``.
 
-    >>> where("fc", nn.Linear(2, 3)), where("view", "Tensor.view")
-    ('fc (Linear)', 'view (Tensor.view)')
+    >>> where("fc", nn.Linear(2, 3)), where("view", "Tensor.view", row=7)
+    ('fc (Linear)', 'view (Tensor.view, row 7)')
     """
     kind = layer if isinstance(layer, str) else type(layer).__name__
-    return f"{name} ({kind})"
+    return f"{name} ({kind}{'' if row is None else f', row {row}'})"
 
 
 def _call(call: int, run: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[State], None]:
@@ -160,9 +162,11 @@ def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> I
     s, shape, module, rows = layer.settings, layer.input_shape or (), layer.module, recording.rows
     if layer.kind == "reshape":
         yield from _flatten_instead(model, layer)
+    rank = len(s.get("kernel_size", ()))
+    if module is None and layer.kind in ("max_pool", "avg_pool") and s and shape:
+        yield from _size_candidates(model, layer, shape, rank)  # a pooling function in a forward
     if module is None or not s or not shape:
         return
-    rank = len(s.get("kernel_size", ()))
     if layer.kind == "linear" and shape[-1] != s["in_features"]:
         flat, out = prod(shape[1:]), s["out_features"]
         options = []
@@ -257,7 +261,7 @@ def _producer(recording: Recording) -> Layer | None:
 def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) -> Iterator[Candidate | None]:
     """A window that does not fit: a padding that makes it fit, or a smaller kernel (exact values, tried)."""
     s, module = layer.settings, layer.module
-    if module is None or len(shape) < rank + 1:
+    if (module is None and layer.call is None) or len(shape) < rank + 1:
         return
     sizes, kernel = shape[-rank:], s["kernel_size"]
     padding = (0,) * rank if isinstance(s["padding"], str) else tuple(s["padding"])
@@ -271,11 +275,31 @@ def _size_candidates(model: nn.Module, layer: Layer, shape: Shape, rank: int) ->
                 if not pooling or p <= min(kernel) // 2]
     options = [("kernel_size", k) for k in kernels] + [("padding", p) for p in paddings]
     for key, option in (options if pooling else options[len(kernels):] + options[:len(kernels)]):
-        if option != s[key]:
+        if option == s[key]:
+            continue
+        if module is not None:
             yield _swap(model, layer.name, module, rebuild(module, **{key: option}))
-    if pooling:  # whatever the size: one value per channel
+        elif pooling and layer.call is not None:  # F.max_pool2d(x, 2) in a forward: other numbers
+            yield _pool_call(layer, key, option)
+    if pooling and module is not None:  # whatever the size: one value per channel
         adaptive = getattr(nn, f"Adaptive{'Max' if layer.kind == 'max_pool' else 'Avg'}Pool{rank}d")
         yield _swap(model, layer.name, module, adaptive(1))
+
+
+def _pool_call(layer: Layer, key: str, value: tuple[int, ...]) -> Candidate | None:
+    """A pooling function (``F.max_pool2d(x, 2)``) called with another kernel or padding."""
+    function = getattr(F, layer.type.removeprefix("F."), None)
+    if function is None or layer.call is None:
+        return None
+    s = {**layer.settings, key: value}
+    if key == "kernel_size" and layer.settings["stride"] == layer.settings["kernel_size"]:
+        s["stride"] = value
+    extra = {"dilation": s["dilation"], "ceil_mode": s["ceil_mode"]} if layer.kind == "max_pool" else {
+        "ceil_mode": s["ceil_mode"], "count_include_pad": s["count_include_pad"]}
+    change = Change(where(layer.name, layer.type, layer.row), pool_code(layer.type, s),
+                    was=pool_code(layer.type, layer.settings))
+    return Candidate((change,), _call(layer.call, lambda x: function(x, s["kernel_size"], s["stride"],
+                                                                     s["padding"], **extra)))
 
 
 def _flatten_instead(model: nn.Module, layer: Layer) -> list[Candidate]:
@@ -290,7 +314,7 @@ def _flatten_instead(model: nn.Module, layer: Layer) -> list[Candidate]:
         was = f"{layer.type}(x)"
     else:
         was = f"x.{layer.type.split('.')[-1]}({', '.join(str(n) for n in target)})"
-    return [Candidate((Change(where(layer.name, layer.type), "x = torch.flatten(x, 1)", was=was),),
+    return [Candidate((Change(where(layer.name, layer.type, layer.row), "x = torch.flatten(x, 1)", was=was),),
                       _call(layer.call, lambda x: torch.flatten(x, 1)))]
 
 
@@ -368,7 +392,8 @@ def shrink_candidates(model: nn.Module, recording: Recording, problem: Problem,
                                 was=module_code(earlier.module))
                 pools.append(Candidate((change,), _setter(path, lambda _: nn.Identity())))
             elif row.kind in ("max_pool", "avg_pool") and earlier.call is not None:
-                change = Change(where(row.name, row.type), "remove this call (one pooling layer fewer)")
+                change = Change(where(row.name, row.type, earlier.row),
+                                "remove this call (one pooling layer fewer)")
                 pools.append(Candidate((change,), _call(earlier.call, lambda x: x)))
         ways.append(pools)
     if layer.kind == "linear" and layer.module is not None:
@@ -415,6 +440,6 @@ def _adaptive(model: nn.Module, recording: Recording, layer: Layer) -> Iterator[
         yield Candidate((Change(where(row.name, row.type), code, before=True),),
                         _setter(path, lambda old: nn.Sequential(pool(side), old)))
     elif flattening.call is not None:
-        yield Candidate((Change(where(row.name, row.type), f"x = F.adaptive_avg_pool{rank}d(x, {side})",
-                                before=True),),
+        code = f"x = F.adaptive_avg_pool{rank}d(x, {side})"
+        yield Candidate((Change(where(row.name, row.type, flattening.row), code, before=True),),
                         _call(flattening.call, lambda x: torch.flatten(pool(side)(x), 1)))

@@ -77,7 +77,8 @@ class Layer(NamedTuple):
     """A layer about to run: enough to make its row, whether it succeeds or fails.
 
     ``module`` is the ``nn.Module`` (``None`` for a function call); ``call`` the number of
-    the function call (``None`` for a module), which ``record(..., replace=...)`` takes.
+    the function call (``None`` for a module), which ``record(..., replace=...)`` takes;
+    ``row`` its number in the table once recorded.
     """
 
     name: str
@@ -88,6 +89,7 @@ class Layer(NamedTuple):
     input_shape: Shape | None
     module: nn.Module | None = None
     call: int | None = None
+    row: int | None = None  # its number in the table, from 1
 
 
 # The settings each kind of layer reports (Row.settings), and their defaults.
@@ -269,6 +271,7 @@ class _Recorder(TorchFunctionMode):
             self.add(module_layer(name, module, input_shape), first_shape(output))
 
     def add(self, layer: Layer, output_shape: Shape | None) -> None:
+        layer = layer._replace(row=len(self.layers) + 1)
         self.layers.append(layer)
         self.rows.append(make_row(layer, output_shape))
 
@@ -322,6 +325,7 @@ def record(model: nn.Module, inputs: Any, replace: dict[int, Replacement] | None
             recording.where = (name, module)
         if recording.layer is not None:
             recorder.add(recording.layer, None)
+            recording.layer = recorder.layers[-1]
         return recording
     return Recording(recorder.rows, recorder.layers, output=output, calls=recorder.calls)
 

@@ -86,6 +86,8 @@ CASES = [
          ["nn.MaxPool2d(1)"], (4, 10),
          lambda: nn.Sequential(*list(c.too_many_pools())[:11], nn.MaxPool2d(1),
                                *list(c.too_many_pools())[12:])),
+    Case("functional_pool_on_a_1x1_map", c.SmallImageNet, (4, 3, 8, 8), "max_pool2d",
+         ["F.max_pool2d(x, 1)", "nn.Linear(32, 10)"], (4, 10), lambda: c.SmallImageNet(1, 32)),
     Case("cifar_same_padding_fc1", c.CifarNetSame, (4, 3, 32, 32), "fc1",
          ["nn.Linear(1024, 120)"], (4, 10), lambda: c.CifarNetSame(1024)),
 ]

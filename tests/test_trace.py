@@ -274,7 +274,7 @@ def test_a_wrong_view_suggests_flatten():
     diagnosis = trace(WrongView(), (7, 1, 28, 28)).diagnosis
     assert diagnosis.startswith("view (Tensor.view) cannot give the tensor of shape (7, 4, 26, 26)")
     assert str(trace(WrongView(), (7, 1, 28, 28)).repair) == (
-        "1 change makes this model run:\n1. view (Tensor.view): x = torch.flatten(x, 1) instead of "
+        "1 change makes this model run:\n1. view (Tensor.view, row 2): x = torch.flatten(x, 1) instead of "
         "x.view(-1, 3136)\nOutput: (7, 2704).")
 
 
