@@ -3,7 +3,8 @@
 A :class:`Candidate` has the ``changes`` a reader would write (``fc: nn.Linear(800, 10)``)
 and ``apply``, which makes them on a copy of the model (a :class:`State`): it replaces a
 module, or replaces a function call such as ``x.view(-1, 144)`` by its number, or changes
-the input shape. Nothing here decides what works: ``cnnlab.repair`` runs each candidate.
+the input shape. Nothing here decides what works: ``cnnlab.repair`` runs each candidate
+(chapter 5).
 
 >>> from cnnlab.recording import record
 >>> model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10))

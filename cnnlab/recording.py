@@ -5,7 +5,8 @@ modules *and* the functions a ``forward`` calls (``F.max_pool2d``, ``x.view(...)
 ``torch.flatten``, ...). It never raises: a failing pass ends with the layer that failed.
 ``cnnlab.trace`` builds its table from it, and ``cnnlab.repair`` re-runs repaired copies
 with it. A function call can be *replaced* by its number (``Recording.calls``), which is
-how a repair tries ``torch.flatten(x, 1)`` in place of a ``x.view(-1, 144)``.
+how a repair tries ``torch.flatten(x, 1)`` in place of a ``x.view(-1, 144)``. (Chapter 5
+teaches ``trace``; chapters 7 and 8 read its rows.)
 
 >>> from torch import nn
 >>> recording = record(nn.Sequential(nn.Conv1d(2, 4, 3), nn.Flatten()), torch.zeros(5, 2, 10))
@@ -257,10 +258,10 @@ class _Recorder(TorchFunctionMode):
         super().__exit__(*exception)
 
     def is_leaf(self, module: nn.Module) -> bool:
-        """A module without children gets one row, and what it calls inside is its own business;
-        but the traced model itself only when it is a PyTorch layer (trace(nn.Conv2d(1, 6, 5)))."""
-        own_layer = module is not self.model or type(module).__module__.startswith("torch.nn")
-        return own_layer and next(module.children(), None) is None
+        """A PyTorch layer without children gets one row, and what it calls inside is its own business;
+        a module written by hand without children (a ``Flatten`` or ``View`` of one's own) shows the
+        functions it calls, which is where its mistakes are."""
+        return type(module).__module__.startswith("torch.nn") and next(module.children(), None) is None
 
     def _enter(self, name: str, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self.running.append((name, module, first_shape((args, kwargs))))

@@ -7,7 +7,7 @@ computes shapes without numbers, when the model runs there as it does on its own
 device). A fix is kept only if the copy then gets past that layer; the search goes on
 until the whole model runs, with a bounded number of steps and runs. Where the fault
 is the input's size, it also tries what changes more than one layer: another input size,
-one pooling layer fewer, an ``AdaptiveAvgPool2d`` before the flatten.
+one pooling layer fewer, an ``AdaptiveAvgPool2d`` before the flatten. Chapter 5 shows a repair.
 
 >>> from torch import nn
 >>> broken = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.Linear(5408, 10))   # 8·26·26 = 5408

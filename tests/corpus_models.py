@@ -315,3 +315,20 @@ class SmallImageNet(nn.Module):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), self.last_pool)
         return self.fc(torch.flatten(x, 1))
+
+
+class Flatten(nn.Module):
+    """A hand-written flatten, as older code has it, with the feature count of another model."""
+
+    def __init__(self, features: int = 320) -> None:
+        super().__init__()
+        self.features = features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(-1, self.features) if self.features else torch.flatten(x, 1)
+
+
+def custom_flatten(features: int = 320, flat: int = 320) -> nn.Module:
+    """MNIST's layers in an nn.Sequential with a hand-written Flatten: 50·4·4 = 800 values, split by 320."""
+    return nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.ReLU(),
+                         nn.MaxPool2d(2), Flatten(features), nn.Linear(flat, 10))

@@ -88,6 +88,8 @@ CASES = [
                                *list(c.too_many_pools())[12:])),
     Case("functional_pool_on_a_1x1_map", c.SmallImageNet, (4, 3, 8, 8), "max_pool2d",
          ["F.max_pool2d(x, 1)", "nn.Linear(32, 10)"], (4, 10), lambda: c.SmallImageNet(1, 32)),
+    Case("hand_written_flatten_module_silent", c.custom_flatten, (64, 1, 28, 28), "6.view",
+         ["x = torch.flatten(x, 1)", "nn.Linear(800, 10)"], (64, 10), lambda: c.custom_flatten(0, 800)),
     Case("cifar_same_padding_fc1", c.CifarNetSame, (4, 3, 32, 32), "fc1",
          ["nn.Linear(1024, 120)"], (4, 10), lambda: c.CifarNetSame(1024)),
 ]

@@ -62,7 +62,8 @@ function origin(rows, names, shape, received) {
     if (!sameShape(row.output_shape, shape)) break;
     if (row.input_shape.length > shape.length) {
       const dims = row.input_shape.slice(1);
-      const factors = dims.length >= 2 ? `${dims[0]} channels × ${dims.slice(1).join(" × ")}` : dims.join(" × ");
+      const factors =
+        dims.length >= 2 ? `${dims[0]} channels × ${dims.slice(1).join(" × ")}` : dims.join(" × ");
       return (
         `The ${received} come from row ${number} (${names[number - 1]}), which flattened the ` +
         `tensor of shape ${shapeText(row.input_shape)}: ${factors} = ${received}.`
@@ -140,7 +141,8 @@ function sizeOrigin(rows, names, shape) {
     )
     .map(([, text]) => text);
   const size = last(earlier[0].input_shape).join(" × ");
-  const list = shrinking.length > 1 ? `${shrinking.slice(0, -1).join(", ")} and ${shrinking.at(-1)}` : shrinking[0];
+  const list =
+    shrinking.length > 1 ? `${shrinking.slice(0, -1).join(", ")} and ${shrinking.at(-1)}` : shrinking[0];
   const by = shrinking.length ? ` by row${shrinking.length > 1 ? "s" : ""} ${list}` : "";
   return `The input of size ${size} was shrunk to ${last(shape).join(" × ")}${by}.`;
 }
@@ -172,7 +174,10 @@ function explainLayer(where, layer, shape, rows, names) {
     let reason = error.message.split("; use")[0];
     if (uniform(layer, shape) && reason.startsWith("height: ")) reason = reason.slice("height: ".length);
     const origin = reason.includes("larger than") ? `\n${sizeOrigin(rows, names, shape)}` : "";
-    throw new Breaks(`${where} does not fit its input of shape ${shapeText(shape)}: ${reason}.${origin}`, null);
+    throw new Breaks(
+      `${where} does not fit its input of shape ${shapeText(shape)}: ${reason}.${origin}`,
+      null, // propagate() tries settings for the fix
+    );
   }
 }
 
@@ -201,7 +206,9 @@ function sizeFixes(layer, shape) {
   for (const [key, value] of ordered) {
     if (JSON.stringify(value) === JSON.stringify(layer[key])) continue;
     const changed = { ...layer, [key]: value };
-    if (key === "kernel_size" && pooling && sameShape(layer.stride, layer.kernel_size)) changed.stride = value;
+    if (key === "kernel_size" && pooling && sameShape(layer.stride, layer.kernel_size)) {
+      changed.stride = value; // pooling steps by its window
+    }
     const code = pooling
       ? poolCode(layer.type, changed)
       : convCode(layer.type, layer.in_channels, layer.out_channels, changed);
@@ -214,7 +221,8 @@ function sizeFixes(layer, shape) {
 function sizeFix(layers, index, inputShape, shape) {
   const reached = [];
   for (const [changed, code] of sizeFixes(layers[index], shape)) {
-    const broken = propagate([...layers.slice(0, index), changed, ...layers.slice(index + 1)], inputShape).broken;
+    const tried = [...layers.slice(0, index), changed, ...layers.slice(index + 1)];
+    const broken = propagate(tried, inputShape).broken;
     if (broken < 0) return code;
     reached.push([broken, code]);
   }
