@@ -32,7 +32,7 @@ from cnnlab.diagnosis import Finding, batch_breaker, batch_mismatch, diagnose
 from cnnlab.recording import Recording, first_shape, record
 from cnnlab.writing import error_line, shape_text
 
-__all__ = ["Change", "Problem", "Repair", "problem_of", "repair"]
+__all__ = ["Repair", "problem_of", "repair"]
 
 Shape = tuple[int, ...]
 MAX_STEPS = 6      # changes in one repair
@@ -132,6 +132,8 @@ class _Search:
         try:
             with torch.device(self.device):
                 candidate.apply(new)
+            if self.dtype.is_floating_point:  # new layers in the model's precision (float64, bfloat16, ...)
+                new.model.to(dtype=self.dtype)
         except Exception:  # a candidate that cannot be built (odd module): not a fix
             return None
         return new

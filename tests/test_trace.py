@@ -349,6 +349,9 @@ def test_an_example_tensor_as_input_data() -> None:
     assert result.ok and result.input_shape == (3, 1, 28, 28) and result.output_shape == (3, 10)
     broken = trace(nn.Sequential(nn.Conv1d(12, 8, 3), nn.ReLU()), input_data=torch.randn(4, 1, 50))
     assert broken.repair.lines == ["nn.Conv1d(1, 8, kernel_size=3)"]
+    double = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10)).double()
+    assert trace(double, input_data=torch.zeros(2, 1, 12, 12, dtype=torch.float64)).repair.lines == [
+        "nn.Linear(400, 10)"]  # the repaired copy keeps float64 weights
     with pytest.raises(ValueError, match="input_data must be a tensor"):
         trace(LeNet5(), input_data=[1, 2, 3])
 
