@@ -322,5 +322,33 @@ export function propagate(layers, inputShape) {
       return { rows, broken: index, diagnosis: error.diagnosis, fix, output_shape: null };
     }
   }
+  const batch = inputShape[0];
+  const index = rows.findIndex((row) => row.input_shape[0] === batch && row.output_shape[0] !== batch);
+  if (shape[0] !== batch && index >= 0) {
+    // it ran, but mixed the examples of the batch (cnnlab.diagnosis.batch_mismatch)
+    const diagnosis = batchMismatch(layers[index], rows[index], batch, shape);
+    return { rows, broken: index, diagnosis, fix: "torch.flatten(x, 1)", output_shape: null };
+  }
   return { rows, broken: -1, diagnosis: "", fix: "", output_shape: shape };
+}
+
+function batchMismatch(layer, row, batch, output) {
+  const before = row.input_shape;
+  const after = row.output_shape;
+  const perExample = product(before.slice(1));
+  const values =
+    before.length > 2
+      ? `${shapeText(before.slice(1))} = ${perExample.toLocaleString("en-US")} values`
+      : `${perExample.toLocaleString("en-US")} values`;
+  const what =
+    after.length > 1
+      ? `turns the batch of ${batch} examples into ${after[0]} rows: each example's ${values} are split ` +
+        `into rows of ${product(after.slice(1)).toLocaleString("en-US")}, so rows mix values of ` +
+        `different examples.`
+      : `turns the batch of ${batch} examples into one vector of ` +
+        `${after[0].toLocaleString("en-US")} values: the examples are no longer apart.`;
+  return (
+    `${layer.name} (${layer.type}) ${what} The model's output ${shapeText(output)} has ${output[0]} rows ` +
+    `for ${batch} inputs: the loss would compare them with the wrong labels.`
+  );
 }

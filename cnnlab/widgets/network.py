@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from math import prod
+from types import SimpleNamespace
 from typing import Any
 
 import torch
@@ -31,6 +32,8 @@ from torch import nn
 
 from cnnlab.diagnosis import (
     Finding,
+    batch_breaker,
+    batch_mismatch,
     batch_norm_mismatch,
     channel_mismatch,
     earlier_rows,
@@ -251,6 +254,13 @@ def propagate(layers: list[Layer], input_shape: Shape) -> Stack:
             fix = _size_fix(layers, index, input_shape, shape) if breaks.fix is None else breaks.fix
             return Stack(rows, index, breaks.diagnosis, fix, None)
         rows[-1].update(output_shape=shape, formula=formula)
+    if shape and input_shape and shape[0] != input_shape[0]:  # it ran, but mixed the examples (as trace says)
+        views = [SimpleNamespace(name=layer["name"], type=layer["type"], kind=layer["kind"], **row)
+                 for layer, row in zip(layers, rows, strict=True)]
+        finding = batch_mismatch(views, input_shape[0], shape)
+        index = batch_breaker(views, input_shape[0])
+        if finding is not None and index is not None:
+            return Stack(rows, index, finding.text, finding.fix, None)
     return Stack(rows, -1, "", "", shape)
 
 
