@@ -184,6 +184,11 @@ def _layer_candidates(model: nn.Module, recording: Recording, layer: Layer) -> I
     elif layer.kind in ("conv", "conv_transpose") and len(shape) in (rank + 1, rank + 2) \
             and shape[-rank - 1] != s["in_channels"]:
         received, expected, out = shape[-rank - 1], s["in_channels"], s["out_channels"]
+        if len(rows) == 1 and len(shape) == rank + 2 and shape[0] == 1 and expected == 1:
+            # (64, 28, 28) read as one image of 64 channels: the images lack their channel dimension
+            images = (shape[1], 1, *shape[2:])
+            yield Candidate((Change("input", f"input of shape {shape_text(images)}: x = x.unsqueeze(1)",
+                                    was=shape_text(shape)),), lambda state: None, shape=images)
         if len(shape) == rank + 2 and shape[-1] == expected and rank in (1, 2):  # channels last
             order = (0, 2, 1) if rank == 1 else (0, 3, 1, 2)
             yield _before(model, layer, _Permute(order), f"x = x.permute{order}  (channels first)")

@@ -391,3 +391,12 @@ def test_diagnosis_and_writing_import_without_torch() -> None:
             "import cnnlab.diagnosis, cnnlab.writing\n"
             "assert cnnlab.writing.shape_text((1, 2)) == '(1, 2)'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_images_without_their_channel_dimension_get_unsqueeze() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Flatten(), nn.Linear(32 * 26 * 26, 10))
+    result = trace(model, (64, 28, 28))                  # MNIST as loaded: (N, H, W)
+    assert result.note.endswith("(1, 64, 28, 28).")
+    assert "expects 1 input channels but received 64" in result.diagnosis
+    assert result.repair.lines == ["input of shape (64, 1, 28, 28): x = x.unsqueeze(1)"]
+    assert result.repair.output_shape == (64, 10) == tuple(model(torch.zeros(64, 28, 28).unsqueeze(1)).shape)
