@@ -119,9 +119,9 @@ class Trace:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        pad = "padding: 0.15em 0.9em 0.15em 0; text-align: left; vertical-align: top"
+        pad = "padding: 0.15em 0.8em 0.15em 0; text-align: left; vertical-align: top"
         cell = f' style="{pad}; white-space: nowrap"'
-        formula = f' style="{pad}; white-space: normal; min-width: 14em"'  # the long column wraps
+        formula = f' style="{pad}; white-space: normal; min-width: 10em"'  # the long column wraps
         head = "".join(f"<th{formula if index == 6 else cell}>{html.escape(text)}</th>"
                        for index, text in enumerate(_HEADER))
         body = []
@@ -138,7 +138,7 @@ class Trace:
                         f'margin-top: 0.5em">{html.escape(text)}</div>' for name, text in messages if text)
         # A narrow column: the formulas wrap, and what is still too wide scrolls inside its own box.
         return ('<div class="cnnlab-trace-wrapper" style="overflow-x: auto; max-width: 100%">'
-                '<table class="cnnlab-trace" style="font-family: monospace">'
+                '<table class="cnnlab-trace" style="font-family: monospace; font-size: 0.85em">'
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
                 f"<div>total params: {self.total_params:,}</div>{notes}")
 

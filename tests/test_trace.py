@@ -383,7 +383,7 @@ def test_the_html_table_fits_a_narrow_page() -> None:
     page = trace(MnistNet(), BATCH)._repr_html_()
     assert 'class="cnnlab-trace-wrapper" style="overflow-x: auto; max-width: 100%"' in page
     assert "white-space: normal" in page  # the formula column wraps; the short columns stay on one line
-    assert '<table class="cnnlab-trace" style="font-family: monospace">' in page
+    assert '<table class="cnnlab-trace" style="font-family: monospace; font-size: 0.85em">' in page
 
 
 def test_diagnosis_and_writing_import_without_torch() -> None:
