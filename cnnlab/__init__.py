@@ -3,8 +3,9 @@
 Each chapter of the book imports what it teaches from here:
 
 - ``cnnlab.shapes``     output-size arithmetic and ``explain`` (chapters 3-5)
-- ``cnnlab.trace``      ``from cnnlab import trace``: every layer's shape, and why a model
-  breaks (the function lives in ``cnnlab.tracing``, its diagnoses in ``cnnlab.diagnosis``)
+- ``cnnlab.trace``      ``from cnnlab import trace``: every layer's shape, why a model breaks
+  and the changes that make it run (the function lives in ``cnnlab.tracing``, its diagnoses
+  in ``cnnlab.diagnosis``, its verified repairs in ``cnnlab.repair``)
 - ``cnnlab.layers``     convolution and pooling written from scratch, for reading
 - ``cnnlab.models``     every network of the book (MnistNet, LeNet-5, SimpleCNN, ...)
 - ``cnnlab.data``       MNIST and Fashion-MNIST as tensors, with an offline fallback

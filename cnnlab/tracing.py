@@ -6,7 +6,10 @@ parameters. It also sees the functions a ``forward`` calls (``F.max_pool2d``,
 ``x.view(...)``, ``torch.flatten``, ``F.relu``, ...), which ``print(model)`` never shows.
 
 When the model fails, ``trace`` does not raise: it returns the rows up to the layer that
-failed, and a diagnosis that says which layer, with which numbers, and what to change.
+failed, a ``diagnosis`` that says which layer, with which numbers and where they came
+from, and a ``repair``: the changes that make the model run, each verified by running a
+repaired copy (``cnnlab.repair``). A model that runs but turns a batch of 64 images into
+256 rows (``x.view(-1, 144)`` on maps of 576 values) is a problem too.
 
 >>> from cnnlab.models import LeNet5
 >>> table = trace(LeNet5(), input_size=(7, 1, 28, 28))
@@ -25,17 +28,17 @@ backbone.conv2 (7, 16, 10, 10)
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from functools import partial
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
-from torch.overrides import TorchFunctionMode
 
-from cnnlab.diagnosis import diagnose, error_line, explain_layer, shape_text
+from cnnlab.recording import Row, count, first_shape, rank_of, record
+from cnnlab.repair import Repair, problem_of
+from cnnlab.repair import repair as find_repair
+from cnnlab.writing import shape_text
 
 __all__ = ["Row", "Trace", "trace"]
 
@@ -43,56 +46,25 @@ Shape = tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class Row:
-    """One layer the dummy batch went through, in the order it ran.
-
-    - ``name``: the module's path in the model (``backbone.conv1``); for a function called
-      in a ``forward``, the path of that module and the function (``backbone.max_pool2d``,
-      or just ``view`` when the model itself calls it)
-    - ``type``: the module's class (``Conv2d``) or the function (``F.max_pool2d``,
-      ``torch.flatten``, ``Tensor.view``)
-    - ``input_shape``, ``output_shape``: tensor shapes, batch first; ``output_shape`` is
-      ``None`` for the layer that failed
-    - ``formula``: for 2-D convolution and pooling, ``str(cnnlab.shapes.explain(...))``
-      for the incoming height × width (a line per dimension if they differ), else ``None``
-    - ``params``: parameters the layer holds (a function: the ``nn.Parameter`` it was given)
-    - ``settings``: what the layer was built with. Convolution: ``in_channels``,
-      ``out_channels``, ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``,
-      ``bias`` (+ ``output_padding`` when transposed); max pooling: ``kernel_size``,
-      ``stride``, ``padding``, ``dilation``, ``ceil_mode``; average pooling: ``kernel_size``,
-      ``stride``, ``padding``, ``ceil_mode``, ``count_include_pad``; linear: ``in_features``,
-      ``out_features``, ``bias`` (a bool); flatten: ``start_dim``, ``end_dim``;
-      view/reshape: ``shape`` (as given, e.g. ``(64, -1)``); anything else (activations,
-      batch norm, dropout, ...): ``{}``. Sizes are (height, width) tuples; ``padding`` may
-      also be ``'same'`` or ``'valid'``. The names are stable: widgets rebuild the stack
-      from them.
-
-    >>> row = trace(nn.Conv2d(1, 6, 5), (1, 1, 28, 28)).rows[0]
-    >>> row.output_shape, row.params, row.settings["kernel_size"]
-    ((1, 6, 24, 24), 156, (5, 5))
-    """
-
-    name: str
-    type: str
-    input_shape: Shape | None
-    output_shape: Shape | None
-    formula: str | None
-    params: int
-    settings: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Trace:
-    """What ``trace`` found: ``rows``, and a ``diagnosis`` when the forward pass failed.
+    """What ``trace`` found: ``rows``; and when something is wrong, a ``diagnosis`` and a ``repair``.
 
-    ``str()`` is an aligned text table; in Jupyter it shows as an HTML table with the
-    failing layer highlighted. ``total_params`` counts every parameter of the model once.
+    ``diagnosis`` says what is wrong and where (never the fix: exercise hints show it
+    alone); ``repair`` is a ``cnnlab.repair.Repair``, the verified changes that make the
+    model run (``None`` when none was found). ``note`` says how ``input_size`` was read
+    when it had no batch. ``str()`` is an aligned text table; in Jupyter it shows as an
+    HTML table with the failing layer highlighted. ``total_params`` counts every parameter
+    of the model once.
 
     >>> result = trace(nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10)), (2, 1, 12, 12))
     >>> result.ok
     False
     >>> print(result.diagnosis.splitlines()[0])
     2 (Linear) expects 100 input features (nn.Linear(100, 10)) but received 400.
+    >>> print(str(result.repair).splitlines()[1])
+    1. 2 (Linear): nn.Linear(400, 10) instead of nn.Linear(100, 10)
+    >>> result.repair.lines, result.repair.output_shape
+    (['nn.Linear(400, 10)'], (2, 10))
     """
 
     rows: tuple[Row, ...]
@@ -100,10 +72,12 @@ class Trace:
     output_shape: Shape | None
     total_params: int
     diagnosis: str | None = None
+    repair: Repair | None = None
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
-        """True when the whole forward pass ran."""
+        """True when the whole forward pass ran and kept the batch."""
         return self.diagnosis is None
 
     @property
@@ -124,6 +98,15 @@ class Trace:
                           f"{row.params:,}", (row.formula or "").replace("\n", "; ")))
         return cells
 
+    def _messages(self, all_three: bool = False) -> list[str]:
+        """The note, the diagnosis and the repair (the ones there are, or all three, empty or not)."""
+        repair_text = ""
+        if self.diagnosis is not None:
+            repair_text = str(self.repair) if self.repair is not None else (
+                "No change to one layer or to the input size was found that makes this model run.")
+        texts = [self.note or "", self.diagnosis or "", repair_text]
+        return texts if all_three else [text for text in texts if text]
+
     def __str__(self) -> str:
         table = [_HEADER, *self._cells()]
         widths = [max(len(line[column]) for line in table) for column in range(len(_HEADER))]
@@ -131,289 +114,114 @@ class Trace:
                            for column, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
                  for line in table]
         lines.append(f"total params: {self.total_params:,}")
-        if self.diagnosis:
-            lines += ["", self.diagnosis]
+        for message in self._messages():
+            lines += ["", message]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        pad = ' style="padding: 0.15em 0.9em 0.15em 0; text-align: left"'  # columns apart, left-aligned
-        head = "".join(f"<th{pad}>{html.escape(cell)}</th>" for cell in _HEADER)
+        pad = "padding: 0.15em 0.8em 0.15em 0; text-align: left; vertical-align: top"
+        cell = f' style="{pad}; white-space: nowrap"'
+        formula = f' style="{pad}; white-space: normal; min-width: 10em"'  # the long column wraps
+        head = "".join(f"<th{formula if index == 6 else cell}>{html.escape(text)}</th>"
+                       for index, text in enumerate(_HEADER))
         body = []
         for cells in self._cells():
             failed = cells[4] == "FAILED"
             style = ' class="cnnlab-failed" style="background: #fde2e1; font-weight: bold"' if failed else ""
-            body.append(f"<tr{style}>" + "".join(f"<td{pad}>{html.escape(cell)}</td>" for cell in cells)
-                        + "</tr>")
-        diagnosis = "" if self.diagnosis is None else (
-            '<div class="cnnlab-diagnosis" style="white-space: pre-wrap; color: #a40000; '
-            f'margin-top: 0.5em">{html.escape(self.diagnosis)}</div>')
-        # The table keeps one row per line and scrolls sideways in a narrow column.
-        return ('<div class="cnnlab-trace-wrapper" style="overflow-x: auto">'
-                '<table class="cnnlab-trace" style="font-family: monospace; white-space: nowrap">'
+            row = "".join(f"<td{formula if index == 6 else cell}>{html.escape(text)}</td>"
+                          for index, text in enumerate(cells))
+            body.append(f"<tr{style}>{row}</tr>")
+        classes = ("cnnlab-note", "cnnlab-diagnosis", "cnnlab-repair")
+        messages = zip(classes, self._messages(True), strict=True)
+        colors = {"cnnlab-note": "inherit", "cnnlab-diagnosis": "#a40000", "cnnlab-repair": "#1a5e1a"}
+        notes = "".join(f'<div class="{name}" style="white-space: pre-wrap; color: {colors[name]}; '
+                        f'margin-top: 0.5em">{html.escape(text)}</div>' for name, text in messages if text)
+        # A narrow column: the formulas wrap, and what is still too wide scrolls inside its own box.
+        return ('<div class="cnnlab-trace-wrapper" style="overflow-x: auto; max-width: 100%">'
+                '<table class="cnnlab-trace" style="font-family: monospace; font-size: 0.85em">'
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-                f"<div>total params: {self.total_params:,}</div>{diagnosis}")
+                f"<div>total params: {self.total_params:,}</div>{notes}")
 
 
 _HEADER = ("#", "layer", "type", "input", "output", "params", "formula")
 
 
-def trace(model: nn.Module, input_size: Sequence[int] = (1, 1, 28, 28)) -> Trace:
-    """Send a batch of zeros of ``input_size`` through ``model`` and tabulate every layer.
+def trace(model: nn.Module, input_size: Sequence[int] | None = None, *, input_data: Any = None,
+          repair: bool = True) -> Trace:
+    """Send a batch of zeros of ``input_size`` (or ``input_data``) through ``model`` and tabulate every layer.
 
-    ``input_size`` is (N, C, H, W), like ``torchinfo.summary``; a 3-tuple is read as
-    (C, H, W) and gets a batch of one, like ``torchsummary``; other lengths are used as
-    they are, e.g. (N, 784) for a fully connected network. The pass runs under
-    ``torch.no_grad()`` on the model's device, in eval mode, and every module's mode is
-    restored afterwards (lazy layers such as ``nn.LazyLinear`` do get their size).
+    Chapter 5 (and 7, 8): the table of shapes, and what to change when a model breaks.
+
+    ``input_size`` is the full shape, batch first, like ``torchinfo.summary``: (N, C, H, W)
+    for 2-D convolutions, (N, C, L) for 1-D, (N, C, D, H, W) for 3-D, (N, features) for a
+    fully connected network. Without the batch ((C, H, W), (C, L), ...: one number fewer
+    than the first convolution or pooling layer needs) a batch of one is added, and
+    ``note`` says so. ``input_data`` is an example tensor (or a tuple of arguments) to use
+    instead. The pass runs under ``torch.no_grad()`` on the model's device, in eval mode,
+    and every module's mode is restored afterwards (lazy layers do get their size).
 
     A failing forward pass is not raised: the returned ``Trace`` has ``ok == False``,
-    the rows up to the failing layer, and a ``diagnosis`` naming it and the fix.
+    the rows up to the failing layer, a ``diagnosis`` naming it, and a verified ``repair``
+    (``repair=False`` skips the search for it).
 
     >>> print(trace(nn.MaxPool2d(2), (1, 6, 28, 28)).rows[0].formula)
     ⌊(28 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 14
-    >>> trace(nn.Conv2d(3, 8, 3), (1, 1, 28, 28)).diagnosis.splitlines()[-1]
-    'Fix: nn.Conv2d(1, 8, kernel_size=3).'
+    >>> trace(nn.Conv2d(3, 8, 3), (1, 1, 28, 28)).repair.lines
+    ['nn.Conv2d(1, 8, kernel_size=3)']
+    >>> trace(nn.Conv1d(2, 4, 3), (2, 50)).note
+    'input_size (2, 50) has no batch dimension: traced with a batch of one, (1, 2, 50).'
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"trace needs a torch.nn.Module, got {type(model).__name__}; "
                         f"did you pass the class instead of a model, e.g. LeNet5 instead of LeNet5()?")
-    shape = _batch_shape(input_size)
     first = next(iter(model.parameters()), None)
     device = first.device if first is not None else torch.device("cpu")
     dtype = first.dtype if first is not None and first.dtype.is_floating_point else torch.float32
+    note = None
+    if input_data is not None:
+        example = input_data
+        shape = first_shape(input_data)
+        if shape is None:
+            raise ValueError(f"input_data must be a tensor (or a tuple of tensors), "
+                             f"got {type(input_data).__name__}")
+    else:
+        shape, note = _batch_shape(model, (1, 1, 28, 28) if input_size is None else input_size)
+        example = torch.zeros(shape, device=device, dtype=dtype)
     modes = {module: module.training for module in model.modules()}
-    recorder = _Recorder(model)
-    output, diagnosis = None, None
     model.eval()
+    found = None
     try:
-        with torch.no_grad(), recorder:
-            output = model(torch.zeros(shape, device=device, dtype=dtype))
-    except Exception as error:  # the learner's model failed: explain it instead of raising
-        diagnosis = recorder.diagnose(error)
+        with torch.no_grad():
+            recording = record(model, example)
+        problem = problem_of(recording, shape[0] if shape else 1)
+        if problem is not None and repair and isinstance(example, torch.Tensor):
+            found = find_repair(model, example, recording)
     finally:
         for module, training in modes.items():
             module.training = training
-    return Trace(rows=tuple(recorder.rows), input_shape=shape, output_shape=_first_shape(output),
-                 total_params=_count(model.parameters()), diagnosis=diagnosis)
+    return Trace(rows=tuple(recording.rows), input_shape=shape, output_shape=first_shape(recording.output),
+                 total_params=count(model.parameters()),
+                 diagnosis=None if problem is None else problem.finding.text, repair=found, note=note)
 
 
-def _batch_shape(input_size: Sequence[int]) -> Shape:
-    """``input_size`` as a tuple of positive ints, with a batch of one in front of (C, H, W)."""
+def _batch_shape(model: nn.Module, input_size: Sequence[int]) -> tuple[Shape, str | None]:
+    """``input_size`` as a tuple of positive ints, with a batch of one in front when it has none."""
     is_sequence = isinstance(input_size, Sequence) and not isinstance(input_size, str)
     numbers = tuple(input_size) if is_sequence else ()
     if not numbers or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
         raise ValueError(f"input_size must be a tuple of positive ints such as (64, 1, 28, 28) "
                          f"(batch, channels, height, width), got {input_size!r}")
-    return (1, *numbers) if len(numbers) == 3 else numbers
+    rank = next((rank_of(module) for module in model.modules() if _spatial(module)), None)
+    full = 2 if rank is None and len(numbers) <= 2 else (rank or 2) + 2
+    if len(numbers) != full - 1:
+        return numbers, None
+    shape = (1, *numbers)
+    return shape, (f"input_size {shape_text(numbers)} has no batch dimension: traced with a batch of one, "
+                   f"{shape_text(shape)}.")
 
 
-# ---------------------------------------------------------------- what each layer is
-
-
-class _Layer(NamedTuple):
-    """A layer about to run: enough to make its row, whether it succeeds or fails."""
-
-    name: str
-    type: str
-    kind: str  # a key of _SETTINGS: conv, max_pool, linear, reshape, ...
-    settings: dict[str, Any]
-    params: int
-    input_shape: Shape | None
-
-
-# The settings each kind of layer reports (Row.settings), and their defaults.
-_SETTINGS: dict[str, tuple[str, ...]] = {
-    "conv": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"),
-    "conv_transpose": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding",
-                       "dilation", "groups", "bias"),
-    "max_pool": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-    "avg_pool": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
-    "linear": ("in_features", "out_features", "bias"),
-    "flatten": ("start_dim", "end_dim"),
-    "reshape": ("shape",),
-    "other": (),
-}
-_DEFAULTS = {"stride": None, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1, "bias": None,
-             "ceil_mode": False, "count_include_pad": True, "start_dim": 0, "end_dim": -1}
-_MODULE_KINDS = ((nn.ConvTranspose2d, "conv_transpose"), (nn.Conv2d, "conv"), (nn.MaxPool2d, "max_pool"),
-                 (nn.AvgPool2d, "avg_pool"), (nn.Linear, "linear"), (nn.Flatten, "flatten"))
-
-
-def _settings(kind: str, given: dict[str, Any]) -> dict[str, Any]:
-    """The settings of a layer of ``kind``, from its module's attributes or its function's arguments."""
-    settings = {key: given.get(key, _DEFAULTS.get(key)) for key in _SETTINGS[kind]}
-    for key in ("kernel_size", "stride", "padding", "dilation", "output_padding"):
-        if key in settings:
-            settings[key] = _pair(settings[key])
-    if "stride" in settings and settings["stride"] in (None, ()):  # pooling steps by its kernel, conv by 1
-        settings["stride"] = settings["kernel_size"] if kind.endswith("pool") else (1, 1)
-    if "bias" in settings:
-        settings["bias"] = settings["bias"] is not None
-    return settings
-
-
-def _module_settings(module: nn.Module) -> tuple[str, dict[str, Any]]:
-    """The kind of a module and the settings it was built with."""
-    kind = next((kind for cls, kind in _MODULE_KINDS if isinstance(module, cls)), "other")
-    attributes = {key: getattr(module, key) for key in _SETTINGS[kind] if hasattr(module, key)}
-    return kind, _settings(kind, attributes)
-
-
-# The functions that get a row of their own when a forward calls them (not when a leaf
-# module calls them for itself): their name in the table, kind, and positional arguments.
-_FUNCTIONS: dict[Callable[..., Any], tuple[str, str, tuple[str, ...]]] = {
-    F.conv2d: ("F.conv2d", "conv", ("input", "weight", "bias", "stride", "padding", "dilation", "groups")),
-    F.max_pool2d: ("F.max_pool2d", "max_pool", ("input", "kernel_size", "stride", "padding", "dilation",
-                                                "ceil_mode")),
-    F.avg_pool2d: ("F.avg_pool2d", "avg_pool", ("input", "kernel_size", "stride", "padding", "ceil_mode",
-                                                "count_include_pad")),
-    F.linear: ("F.linear", "linear", ("input", "weight", "bias")),
-    torch.flatten: ("torch.flatten", "flatten", ("input", "start_dim", "end_dim")),
-    torch.Tensor.flatten: ("Tensor.flatten", "flatten", ("input", "start_dim", "end_dim")),
-    torch.Tensor.view: ("Tensor.view", "reshape", ("input",)),
-    torch.Tensor.reshape: ("Tensor.reshape", "reshape", ("input",)),
-    torch.reshape: ("torch.reshape", "reshape", ("input", "shape")),
-    **{function: (label, "other", ("input",)) for function, label in [
-        (F.relu, "F.relu"), (torch.relu, "torch.relu"), (torch.Tensor.relu, "Tensor.relu"),
-        (F.leaky_relu, "F.leaky_relu"), (F.gelu, "F.gelu"), (torch.tanh, "torch.tanh"),
-        (torch.Tensor.tanh, "Tensor.tanh"), (torch.sigmoid, "torch.sigmoid"),
-        (torch.Tensor.sigmoid, "Tensor.sigmoid"), (F.dropout, "F.dropout"), (F.softmax, "F.softmax"),
-        (F.log_softmax, "F.log_softmax"), (F.adaptive_avg_pool2d, "F.adaptive_avg_pool2d"),
-        (F.adaptive_max_pool2d, "F.adaptive_max_pool2d")]},
-}
-
-
-def _function_settings(func: Callable[..., Any], args: tuple[Any, ...],
-                       kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The settings of a function call, read from its arguments (and the shape of its weight)."""
-    _, kind, names = _FUNCTIONS[func]
-    given = {**dict(zip(names, args, strict=False)), **kwargs}
-    weight = given.get("weight")
-    if kind == "conv":  # a weight (out_channels, in_channels / groups, kh, kw)
-        given.update(in_channels=weight.shape[1] * given.get("groups", 1), out_channels=weight.shape[0],
-                     kernel_size=tuple(weight.shape[-2:]))
-    if kind == "linear":  # a weight (out_features, in_features)
-        given.update(in_features=weight.shape[1], out_features=weight.shape[0])
-    if kind == "reshape":  # x.view(n, -1), x.view((n, -1)) or torch.reshape(x, (n, -1))
-        shape = given.get("shape", args[1:])
-        given["shape"] = tuple(shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
-    return _settings(kind, given)
-
-
-# ---------------------------------------------------------------- recording
-
-
-class _Recorder(TorchFunctionMode):
-    """Forward hooks on every module, plus a torch-function mode that sees the functions a
-    ``forward`` calls. Rows are written when a leaf module (one without children) or a
-    listed function finishes; functions called inside a leaf module are its own business."""
-
-    def __init__(self, model: nn.Module) -> None:
-        super().__init__()
-        self.model = model
-        self.rows: list[Row] = []
-        self.running: list[tuple[str, nn.Module, Shape | None]] = []  # forwards under way, outermost first
-        self.calling: _Layer | None = None                              # the function call under way
-        self.hooks: list[Any] = []
-
-    def __enter__(self) -> _Recorder:
-        for name, module in self.model.named_modules():
-            self.hooks.append(module.register_forward_pre_hook(partial(self._enter, name), with_kwargs=True))
-            self.hooks.append(module.register_forward_hook(partial(self._leave, name), with_kwargs=True))
-        return super().__enter__()
-
-    def __exit__(self, *exception: Any) -> None:
-        for hook in self.hooks:
-            hook.remove()
-        super().__exit__(*exception)
-
-    def _is_leaf(self, module: nn.Module) -> bool:
-        """A module without children gets one row, and what it calls inside is its own business;
-        but the traced model itself only when it is a PyTorch layer (trace(nn.Conv2d(1, 6, 5)))."""
-        own_layer = module is not self.model or type(module).__module__.startswith("torch.nn")
-        return own_layer and next(module.children(), None) is None
-
-    def _enter(self, name: str, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        self.running.append((name, module, _first_shape((args, kwargs))))
-
-    def _leave(self, name: str, module: nn.Module, args: Any, kwargs: Any, output: Any) -> None:
-        _, _, input_shape = self.running.pop()
-        if self._is_leaf(module):
-            self.rows.append(_row(self._module_layer(name, module, input_shape), _first_shape(output)))
-
-    def _module_layer(self, name: str, module: nn.Module, input_shape: Shape | None) -> _Layer:
-        kind, settings = _module_settings(module)
-        return _Layer(name or type(module).__name__, type(module).__name__, kind, settings,
-                      _count(module.parameters()), input_shape)
-
-    def __torch_function__(self, func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (),
-                           kwargs: dict[str, Any] | None = None) -> Any:
-        kwargs = kwargs or {}
-        inside_leaf = bool(self.running) and self._is_leaf(self.running[-1][1])
-        if func not in _FUNCTIONS or inside_leaf:
-            return func(*args, **kwargs)
-        label, kind, _ = _FUNCTIONS[func]
-        try:
-            settings = _function_settings(func, args, kwargs)
-        except Exception:  # odd arguments: the call itself will say what is wrong
-            settings = {}
-        parent = self.running[-1][0] if self.running else ""
-        short = label.split(".")[-1]
-        params = sum(value.numel() for value in (*args, *kwargs.values()) if isinstance(value, nn.Parameter))
-        self.calling = _Layer(f"{parent}.{short}" if parent else short, label, kind, settings, params,
-                              _first_shape(args[:1]))
-        result = func(*args, **kwargs)
-        self.rows.append(_row(self.calling, _first_shape(result)))
-        self.calling = None
-        return result
-
-    def diagnose(self, error: Exception) -> str:
-        """Add the row of the layer that raised ``error`` and explain what went wrong."""
-        if self.calling is not None:
-            layer = self.calling
-        elif self.running and self._is_leaf(self.running[-1][1]):
-            layer = self._module_layer(*self.running[-1])
-        else:  # the failing line is in a forward itself, between layers
-            name, module, _ = self.running[-1] if self.running else ("", self.model, None)
-            return (f"The forward of {name or 'the model'} ({type(module).__name__}) failed after row "
-                    f"{len(self.rows)}: {error_line(error)}")
-        self.rows.append(_row(layer, None))
-        return diagnose(self.rows, layer, error)
-
-
-def _row(layer: _Layer, output_shape: Shape | None) -> Row:
-    formula = None
-    try:
-        formula = str(explain_layer(layer))
-    except (ValueError, TypeError, KeyError):  # not a 2-D conv or pool, or settings that fail
-        pass
-    return Row(layer.name, layer.type, layer.input_shape, output_shape, formula, layer.params, layer.settings)
-
-
-# ---------------------------------------------------------------- small helpers
-
-
-def _count(parameters: Any) -> int:
-    """Number of parameters, leaving out lazy ones that have no size yet."""
-    return sum(p.numel() for p in parameters if not nn.parameter.is_lazy(p))
-
-
-def _first_shape(value: Any) -> Shape | None:
-    """The shape of the first tensor in ``value`` (a tensor, or tuples, lists and dicts of them)."""
-    if isinstance(value, torch.Tensor):
-        return tuple(value.shape)
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ()
-    for item in items:
-        shape = _first_shape(item)
-        if shape is not None:
-            return shape
-    return None
-
-
-def _pair(value: Any) -> Any:
-    """``2`` → ``(2, 2)``, ``[3, 2]`` → ``(3, 2)``; strings (``'same'``) stay as they are."""
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, (tuple, list, torch.Size)):
-        return (int(value[0]), int(value[0])) if len(value) == 1 else tuple(int(v) for v in value)
-    return value
+def _spatial(module: nn.Module) -> bool:
+    """A layer whose input has channels and 1, 2 or 3 spatial dimensions."""
+    kinds = (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd,
+             nn.modules.batchnorm._BatchNorm)
+    return isinstance(module, kinds) and rank_of(module) is not None

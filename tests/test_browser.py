@@ -457,7 +457,7 @@ def test_network_stack_finds_the_layer_that_breaks(playground: Visit, screenshot
     expected = propagate(layers, (1, 1, 28, 28))
     expect(stack.locator("tr.cl-broken")).to_have_attribute("data-layer", "head.fc1")
     expect(stack.get_by_test_id("error")).to_have_text(expected.diagnosis)
-    expect(stack.get_by_test_id("error")).to_contain_text("nn.Linear(800, 120), or nn.LazyLinear(120)")
+    expect(stack.get_by_test_id("fix")).to_have_text("Fix: nn.Linear(800, 120)")    # apart, as in trace
     stack.screenshot(path=screenshots / "network-stack-broken.png")
     stack.get_by_label("head.fc1 in features").fill("800")                      # the fix
     expect(stack.get_by_test_id("output-shape")).to_contain_text("output (1, 10)")
@@ -468,6 +468,23 @@ def test_network_stack_finds_the_layer_that_breaks(playground: Visit, screenshot
     stack.get_by_label("input size", exact=True).fill("32")                     # 20·5·5 = 500 ≠ 320
     expect(stack.locator("tr.cl-broken")).to_have_attribute("data-layer", "fc")
     expect(stack.get_by_test_id("error")).to_contain_text("but received 500")
+
+
+@pytest.mark.parametrize("name", ["book/05_output_size", "book/07_building_cnns", "book/08_lenet5"])
+def test_trace_tables_are_not_cut_off_at_1280_pixels(browser_page: Any, site: str, name: str) -> None:
+    """The formula column wraps, so that each trace table fits the text column (or scrolls in its own box)."""
+    seen = visit(browser_page, f"{site}/{name}.html")
+    boxes = seen.page.eval_on_selector_all(".cnnlab-trace-wrapper", """wrappers => wrappers.map(w => {
+        const table = w.querySelector("table").getBoundingClientRect();
+        const column = w.closest("article, main, .bd-article, body").getBoundingClientRect();
+        const box = w.getBoundingClientRect();
+        return {fits: table.right <= box.right + 1, scrolls: w.scrollWidth > w.clientWidth,
+                inside: box.right <= column.right + 1};
+    })""")
+    assert boxes, f"{name}.html shows no trace table"
+    for box in boxes:
+        assert box["inside"]                                # the box stays in the text column
+        assert box["fits"] and not box["scrolls"], box      # and at 1280 px the table fits it: no scrolling
 
 
 def test_math_is_typeset_offline(playground: Visit) -> None:

@@ -70,7 +70,7 @@ def test_ex7_3_says_what_this_block_does() -> None:
 @pytest.mark.parametrize(("answer", "hint"), [
     (block(nn.Conv2d(16, 32, 3), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2)), "gives 6×6"),
     (block(nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2)),
-     "running_mean should contain 32 elements"),
+     "normalizes 16 channels but received 32"),
     (block(nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU()), "stays 14×14"),
     (block(nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)), "no batch norm"),
     (block(nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.MaxPool2d(2)), "no ReLU"),

@@ -139,7 +139,8 @@ def test_widgets_are_live_in_jupyterlab(browser: Any, lab: str, screenshots: Pat
         expect(explorer.get_by_test_id("output-size")).to_have_text("26 × 26")
         stack = page.locator(".cnnlab-network-stack").first
         stack.get_by_label("backbone.conv2 out channels").fill("32")
-        expect(stack.get_by_test_id("error")).to_contain_text("nn.Linear(800, 120)")
+        expect(stack.get_by_test_id("error")).to_contain_text("received 800")
+        expect(stack.get_by_test_id("fix")).to_have_text("Fix: nn.Linear(800, 120)")  # apart, as in trace
         page.screenshot(path=screenshots / "jupyterlab-widgets.png", full_page=True)
         last = page.locator(".jp-Cell").nth(len(CELLS) - 1)
         last.locator(".jp-InputArea-editor").click()

@@ -10,6 +10,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 import torchinfo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 import cnnlab
@@ -211,7 +213,9 @@ def test_linear_mismatch_names_the_layer_the_size_its_origin_and_the_fix():
     assert "received 800" in diagnosis
     assert "row 7 (view)" in diagnosis and "(64, 50, 4, 4)" in diagnosis
     assert "50 channels × 4 × 4 = 800" in diagnosis
-    assert "nn.Linear(800, 10)" in diagnosis and "nn.LazyLinear(10)" in diagnosis
+    assert "Fix" not in diagnosis and "nn.Linear(800, 10)" not in diagnosis  # the repair is apart
+    assert result.repair.lines == ["nn.Linear(800, 10)"] and result.repair.output_shape == (64, 10)
+    assert "fc (Linear): nn.LazyLinear(10)" in str(result.repair)  # verified too, as another way
     for text in (diagnosis, str(result), result._repr_html_()):
         assert "mat1 and mat2" not in text and "Traceback" not in text
 
@@ -227,7 +231,7 @@ def test_in_channels_mismatch_on_the_input():
     assert result.rows == (result.failed_row,) and result.failed_row.name == "0"
     assert "expects 3 input channels but received 1" in result.diagnosis
     assert "the input itself" in result.diagnosis
-    assert result.diagnosis.endswith("Fix: nn.Conv2d(1, 16, kernel_size=5).")
+    assert result.repair.lines == ["nn.Conv2d(1, 16, kernel_size=5)"]
     assert "Given groups" not in result.diagnosis
 
 
@@ -238,13 +242,17 @@ def test_in_channels_mismatch_between_layers_names_the_previous_layer():
     assert result.failed_row.name == "backbone.conv2"
     assert "expects 8 input channels but received 6" in result.diagnosis
     assert "row 3 (backbone.max_pool2d)" in result.diagnosis
-    assert "Fix: nn.Conv2d(6, 16, kernel_size=5, padding=1)." in result.diagnosis
+    # in_channels=6 with the padding of 1 makes 6·6 maps: fc1 must change too, and the repair says so
+    assert result.repair.lines == ["nn.Conv2d(6, 16, kernel_size=5, padding=1)", "nn.Linear(576, 120)"]
+    assert result.repair.output_shape == (7, 10)
 
 
 def test_kernel_larger_than_its_input_uses_the_shapes_explanation():
     result = trace(MnistNet(), (2, 1, 12, 12))  # conv1: 8, pool: 4, conv2 needs 5
     assert result.failed_row.name == "conv2" and result.failed_row.input_shape == (2, 10, 4, 4)
-    assert "kernel 5 is larger than the padded input 4 + 2·0 = 4; use padding ≥ 1" in result.diagnosis
+    assert "kernel 5 is larger than the padded input 4 + 2·0 = 4." in result.diagnosis
+    assert "use padding ≥" not in result.diagnosis  # a range is not a fix: the repair gives tried values
+    assert "shrunk to 4 × 4 by rows 1 (conv1) and 2 (pooling)" in result.diagnosis
     assert "Kernel size can't be greater" not in result.diagnosis
 
 
@@ -265,7 +273,9 @@ def test_a_wrong_view_suggests_flatten():
 
     diagnosis = trace(WrongView(), (7, 1, 28, 28)).diagnosis
     assert diagnosis.startswith("view (Tensor.view) cannot give the tensor of shape (7, 4, 26, 26)")
-    assert "torch.flatten(x, 1), which gives (7, 2704)" in diagnosis
+    assert str(trace(WrongView(), (7, 1, 28, 28)).repair) == (
+        "1 change makes this model run:\n1. view (Tensor.view, row 2): x = torch.flatten(x, 1) instead of "
+        "x.view(-1, 3136)\nOutput: (7, 2704).")
 
 
 def test_other_failures_name_the_place_and_keep_the_message():
@@ -292,7 +302,8 @@ def test_text_table_is_aligned_and_ends_with_the_diagnosis():
     assert lines[2][formula_column:] == "⌊(28 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1 = 24"
     assert all(line[header.index("output"):].startswith(("(", "FAILED")) for line in table)
     assert "FAILED" in lines[9] and lines[10] == "total params: 16,020"
-    assert str(result).endswith(result.diagnosis)
+    assert str(result).endswith(str(result.repair))
+    assert result.diagnosis + "\n\n" + str(result.repair) in str(result)
 
 
 def test_html_table_highlights_the_failing_layer():
@@ -301,3 +312,91 @@ def test_html_table_highlights_the_failing_layer():
     assert page.count('class="cnnlab-failed"') == 1
     assert "cnnlab-diagnosis" in page and "nn.Linear(800, 10)" in page
     assert "cnnlab-failed" not in trace(MnistNet(), BATCH)._repr_html_()
+
+
+# ---------------------------------------------------------------- any rank, any way of giving the input
+
+
+def test_1d_and_3d_layers_get_rows_kinds_and_formulas() -> None:
+    model = nn.Sequential(nn.Conv1d(2, 4, 5, padding=1), nn.MaxPool1d(2), nn.Flatten(), nn.Linear(16, 3))
+    result = trace(model, (6, 2, 10))
+    assert result.ok and result.note is None and result.output_shape == (6, 3)
+    assert [row.kind for row in result.rows] == ["conv", "max_pool", "flatten", "linear"]
+    assert result.rows[0].formula == "⌊(10 + 2·1 − 1·(5 − 1) − 1) / 1⌋ + 1 = 8"
+    assert result.rows[0].settings["kernel_size"] == (5,)
+    clip = trace(nn.Conv3d(3, 8, (1, 3, 3)), (2, 3, 4, 16, 16)).rows[0]
+    assert clip.output_shape == (2, 8, 4, 14, 14)
+    assert clip.formula.splitlines() == ["depth: ⌊(4 + 2·0 − 1·(1 − 1) − 1) / 1⌋ + 1 = 4",
+                                         "height: ⌊(16 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 14",
+                                         "width: ⌊(16 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 14"]
+
+
+def test_a_shape_without_the_batch_is_said_so() -> None:
+    signal = nn.Sequential(nn.Conv1d(1, 4, 3), nn.Flatten())
+    assert trace(signal, (8, 1, 100)).note is None                       # (N, C, L): as given
+    result = trace(signal, (1, 100))                                      # (C, L): a batch of one added
+    assert result.input_shape == (1, 1, 100) and result.ok
+    assert result.note == ("input_size (1, 100) has no batch dimension: traced with a batch of one, "
+                           "(1, 1, 100).")
+    assert result.note in str(result) and "cnnlab-note" in result._repr_html_()
+    assert trace(LeNet5(), (1, 28, 28)).note.endswith("(1, 1, 28, 28).")
+    assert trace(nn.Conv3d(1, 2, 3), (1, 8, 8, 8)).input_shape == (1, 1, 8, 8, 8)
+
+
+def test_an_example_tensor_as_input_data() -> None:
+    example = torch.zeros(3, 1, 28, 28, dtype=torch.float64)
+    result = trace(LeNet5().double(), input_data=example)
+    assert result.ok and result.input_shape == (3, 1, 28, 28) and result.output_shape == (3, 10)
+    broken = trace(nn.Sequential(nn.Conv1d(12, 8, 3), nn.ReLU()), input_data=torch.randn(4, 1, 50))
+    assert broken.repair.lines == ["nn.Conv1d(1, 8, kernel_size=3)"]
+    double = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(100, 10)).double()
+    assert trace(double, input_data=torch.zeros(2, 1, 12, 12, dtype=torch.float64)).repair.lines == [
+        "nn.Linear(400, 10)"]  # the repaired copy keeps float64 weights
+    with pytest.raises(ValueError, match="input_data must be a tensor"):
+        trace(LeNet5(), input_data=[1, 2, 3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rank=st.sampled_from([1, 2, 3]), size=st.integers(4, 12), kernel=st.integers(1, 4),
+       stride=st.integers(1, 3), padding=st.integers(0, 2), pool=st.sampled_from(["max", "avg"]))
+def test_rows_of_any_rank_agree_with_torch(rank: int, size: int, kernel: int, stride: int, padding: int,
+                                           pool: str) -> None:
+    conv = getattr(nn, f"Conv{rank}d")(2, 3, kernel, stride=stride, padding=padding)
+    pooling = getattr(nn, f"{pool.title()}Pool{rank}d")(2, ceil_mode=True)
+    model = nn.Sequential(conv, pooling)
+    shape = (2, 2, *(size,) * rank)
+    result = trace(model, shape)
+    try:
+        with torch.no_grad():
+            expected = [tuple(conv(torch.zeros(shape)).shape)]
+            expected.append(tuple(pooling(torch.zeros(expected[0])).shape))
+    except RuntimeError:
+        assert not result.ok and result.failed_row is not None
+        return
+    assert result.ok and [row.output_shape for row in result.rows] == expected
+    for row, output in zip(result.rows, expected, strict=True):
+        assert [int(line.rsplit("= ", 1)[1]) for line in row.formula.splitlines()] in (
+            list(output[2:]), [output[2]])
+
+
+def test_the_html_table_fits_a_narrow_page() -> None:
+    page = trace(MnistNet(), BATCH)._repr_html_()
+    assert 'class="cnnlab-trace-wrapper" style="overflow-x: auto; max-width: 100%"' in page
+    assert "white-space: normal" in page  # the formula column wraps; the short columns stay on one line
+    assert '<table class="cnnlab-trace" style="font-family: monospace; font-size: 0.85em">' in page
+
+
+def test_diagnosis_and_writing_import_without_torch() -> None:
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import cnnlab.diagnosis, cnnlab.writing\n"
+            "assert cnnlab.writing.shape_text((1, 2)) == '(1, 2)'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_images_without_their_channel_dimension_get_unsqueeze() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Flatten(), nn.Linear(32 * 26 * 26, 10))
+    result = trace(model, (64, 28, 28))                  # MNIST as loaded: (N, H, W)
+    assert result.note.endswith("(1, 64, 28, 28).")
+    assert "expects 1 input channels but received 64" in result.diagnosis
+    assert result.repair.lines == ["input of shape (64, 1, 28, 28): x = x.unsqueeze(1)"]
+    assert result.repair.output_shape == (64, 10) == tuple(model(torch.zeros(64, 28, 28).unsqueeze(1)).shape)

@@ -243,6 +243,31 @@ def unflattened_models() -> list[tuple[str, list[dict], tuple[int, ...]]]:
     return cases
 
 
+def test_js_and_python_flag_a_view_that_mixes_the_examples_as_trace_does(tmp_path: Path) -> None:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from cnnlab.tracing import trace
+    from cnnlab.widgets.network import layers_from_trace, propagate
+
+    class View144(nn.Module):  # 16·6·6 = 576 values per image, viewed as rows of 144
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv, self.fc = nn.Conv2d(1, 16, 5), nn.Linear(144, 10)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(F.max_pool2d(F.max_pool2d(self.conv(x), 2), 2).view(-1, 144))
+
+    traced = trace(View144(), (8, 1, 28, 28))
+    layers = layers_from_trace(traced)
+    python = propagate(layers, (8, 1, 28, 28))
+    assert (python.broken, python.diagnosis, python.fix) == (3, traced.diagnosis, "torch.flatten(x, 1)")
+    (js,) = run_node(tmp_path, "network", "propagate", [[layers, [8, 1, 28, 28]]])
+    assert js["ok"] and (js["value"]["broken"], js["value"]["diagnosis"], js["value"]["fix"]) == (
+        3, python.diagnosis, python.fix)
+
+
 def test_js_network_stack_matches_python(tmp_path: Path) -> None:
     from cnnlab.widgets.network import propagate
 

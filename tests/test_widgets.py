@@ -253,7 +253,10 @@ def test_network_stack_diagnosis_is_traces(lenet_stack: NetworkStack) -> None:
     lenet_stack.reset()
     lenet_stack.input_shape = [1, 1, 2, 2]                                # conv2 meets a 1×1 input
     assert lenet_stack.diagnosis == trace(LeNet5(), (1, 1, 2, 2)).diagnosis
-    assert lenet_stack.fix == "use padding ≥ 2"
+    # not a range ("use padding ≥ 1") but a setting tried on the stack: with it, conv2 runs
+    assert lenet_stack.fix == "nn.Conv2d(6, 16, kernel_size=5, padding=2)"
+    lenet_stack.set_setting("backbone.conv2", "padding", 2)
+    assert lenet_stack.broken > 4
     lenet_stack.reset()
     assert lenet_stack.broken == -1 and lenet_stack.output_shapes[-1] == [1, 10]
 

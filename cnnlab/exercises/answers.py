@@ -242,9 +242,8 @@ def _diagnose(model: nn.Module, size: tuple[int, ...], error: Exception, mode: s
 
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     try:
-        diagnosis = trace(model, size).diagnosis
+        diagnosis = trace(model, size, repair=False).diagnosis  # what and where, never the fix
     except Exception:  # the hint must never break the checker
         diagnosis = None
     text = diagnosis or f"{type(error).__name__}: {first_line}"
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("Fix:"))
     return f"a batch of shape {tuple(size)} fails in {mode} mode: {text}"

@@ -22,15 +22,30 @@ export function shortSetting(value) {
   return typeof value === "string" ? `'${value}'` : String(value);
 }
 
-// nn.Conv2d(...) as trace suggests it, with non-default options only.
-export function convCode(layer, inChannels) {
-  const defaults = { stride: "1", padding: "0", dilation: "1" };
+// nn.Conv2d(...) as trace writes it, with non-default options only (cnnlab.diagnosis.conv_code).
+export function convCode(type, inChannels, outChannels, layer) {
+  const defaults = { stride: "1", padding: "0", output_padding: "0", dilation: "1", groups: "1" };
   const options = Object.keys(defaults)
-    .filter((key) => shortSetting(layer[key] ?? (key === "padding" ? 0 : 1)) !== defaults[key])
+    .filter((key) => key in layer && shortSetting(layer[key]) !== defaults[key])
     .map((key) => `, ${key}=${shortSetting(layer[key])}`)
     .join("");
+  const bias = layer.bias === false ? ", bias=False" : "";
   const kernel = shortSetting(layer.kernel_size);
-  return `nn.${layer.type}(${inChannels}, ${layer.out_channels}, kernel_size=${kernel}${options})`;
+  return `nn.${type}(${inChannels}, ${outChannels}, kernel_size=${kernel}${options}${bias})`;
+}
+
+// nn.MaxPool2d(...) or F.max_pool2d(x, ...) with non-default options only (cnnlab.diagnosis.pool_code).
+export function poolCode(type, layer) {
+  const kernel = layer.kernel_size;
+  let options = sameShape(layer.stride, kernel) ? "" : `, stride=${shortSetting(layer.stride)}`;
+  for (const key of ["padding", "dilation"]) {
+    const plain = key === "dilation" ? 1 : 0;
+    if (key in layer && !(new Set(layer[key]).size === 1 && layer[key][0] === plain)) {
+      options += `, ${key}=${shortSetting(layer[key])}`;
+    }
+  }
+  const start = type.startsWith("F.") ? `${type}(x, ` : `nn.${type}(`;
+  return `${start}${shortSetting(kernel)}${options})`;
 }
 
 class Breaks extends Error {
@@ -47,8 +62,8 @@ function origin(rows, names, shape, received) {
     if (!sameShape(row.output_shape, shape)) break;
     if (row.input_shape.length > shape.length) {
       const dims = row.input_shape.slice(1);
-      const [c, height, width] = dims;
-      const factors = dims.length === 3 ? `${c} channels × ${height} × ${width}` : dims.join(" × ");
+      const factors =
+        dims.length >= 2 ? `${dims[0]} channels × ${dims.slice(1).join(" × ")}` : dims.join(" × ");
       return (
         `The ${received} come from row ${number} (${names[number - 1]}), which flattened the ` +
         `tensor of shape ${shapeText(row.input_shape)}: ${factors} = ${received}.`
@@ -85,35 +100,64 @@ function linearMismatch(where, layer, shape, rows, names) {
     lines.push(origin(rows, names, shape, received));
   }
   if (received === expected) return new Breaks(lines.join("\n"), "torch.flatten(x, 1)"); // flattening is the fix
-  lines.push(
-    `Fix: nn.Linear(${received}, ${out}), or nn.LazyLinear(${out}), which reads its ` +
-      `in_features from the first batch.`,
-  );
   return new Breaks(lines.join("\n"), `nn.Linear(${received}, ${out})`);
+}
+
+function channelSource(rows, names, shape) {
+  if (rows.length > 1 && sameShape(rows[rows.length - 2].output_shape, shape)) {
+    return `the output of row ${rows.length - 1} (${names[rows.length - 2]})`;
+  }
+  if (rows.length === 1) {
+    return "the input itself; if your images have more channels, trace with them in input_size";
+  }
+  return "the tensor it was given";
 }
 
 function channelMismatch(where, layer, shape, rows, names) {
   const received = shape[shape.length - 3];
-  let source = "the tensor it was given";
-  if (rows.length > 1 && sameShape(rows[rows.length - 2].output_shape, shape)) {
-    source = `the output of row ${rows.length - 1} (${names[rows.length - 2]})`;
-  } else if (rows.length === 1) {
-    source = "the input itself; if your images have more channels, trace with them in input_size";
-  }
-  const fix = convCode(layer, received);
   return new Breaks(
     `${where} expects ${layer.in_channels} input channels but received ${received}: the ` +
-      `tensor of shape ${shapeText(shape)} is ${source}.\nEach filter has one slice per input ` +
-      `channel, so in_channels must equal the channels coming in.\nFix: ${fix}.`,
-    fix,
+      `tensor of shape ${shapeText(shape)} is ${channelSource(rows, names, shape)}.\nEach filter has one ` +
+      `slice per input channel, so in_channels must equal the channels coming in.`,
+    convCode(layer.type, received, layer.out_channels, layer),
   );
 }
 
-function explainLayer(where, layer, shape) {
+// Which earlier layers shrank the input to `shape` (cnnlab.diagnosis.size_origin).
+function sizeOrigin(rows, names, shape) {
+  const earlier = rows.slice(0, -1);
+  if (earlier.length === 0 || earlier[0].input_shape.length !== shape.length) {
+    return "The size is the input's: a larger input, or less padding removed, makes it fit.";
+  }
+  const rank = Math.max(shape.length - 2, 1);
+  const last = (s) => s.slice(s.length - rank);
+  const shrinking = earlier
+    .map((row, i) => [row, `${i + 1} (${names[i]})`])
+    .filter(
+      ([row]) =>
+        row.output_shape !== null &&
+        row.input_shape.length === row.output_shape.length &&
+        last(row.output_shape).some((n, i) => n < last(row.input_shape)[i]),
+    )
+    .map(([, text]) => text);
+  const size = last(earlier[0].input_shape).join(" × ");
+  const list =
+    shrinking.length > 1 ? `${shrinking.slice(0, -1).join(", ")} and ${shrinking.at(-1)}` : shrinking[0];
+  const by = shrinking.length ? ` by row${shrinking.length > 1 ? "s" : ""} ${list}` : "";
+  return `The input of size ${size} was shrunk to ${last(shape).join(" × ")}${by}.`;
+}
+
+const uniform = (layer, shape) =>
+  new Set(shape.slice(-2)).size === 1 &&
+  ["kernel_size", "stride", "padding", "dilation"].every(
+    (key) => !Array.isArray(layer[key]) || new Set(layer[key]).size === 1,
+  );
+
+function explainLayer(where, layer, shape, rows, names) {
   if (shape.length < 3) {
     throw new Breaks(
       `${where} does not fit its input of shape ${shapeText(shape)}: ` +
-        `${layer.type} needs an input with a height and a width.`,
+        `it needs an input with 2 spatial dimensions after the channels.`,
     );
   }
   try {
@@ -127,15 +171,66 @@ function explainLayer(where, layer, shape) {
     });
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    const hint = error.message.includes("; use")
-      ? error.message.slice(error.message.lastIndexOf("; ") + 2)
-      : "";
-    throw new Breaks(`${where} does not fit its input of shape ${shapeText(shape)}: ${error.message}.`, hint);
+    let reason = error.message.split("; use")[0];
+    if (uniform(layer, shape) && reason.startsWith("height: ")) reason = reason.slice("height: ".length);
+    const origin = reason.includes("larger than") ? `\n${sizeOrigin(rows, names, shape)}` : "";
+    throw new Breaks(
+      `${where} does not fit its input of shape ${shapeText(shape)}: ${reason}.${origin}`,
+      null, // propagate() tries settings for the fix
+    );
   }
 }
 
+// Settings to try for a window that does not fit (network.py's _size_fixes): [changed layer, code].
+function sizeFixes(layer, shape) {
+  const kernel = layer.kernel_size;
+  const dilation = layer.dilation ?? [1, 1];
+  const padding = typeof layer.padding === "string" ? [0, 0] : layer.padding;
+  const sizes = shape.slice(-2);
+  const pooling = layer.kind.endsWith("pool");
+  const need = Math.max(0, ...kernel.map((k, i) => Math.ceil((dilation[i] * (k - 1) + 1 - sizes[i]) / 2)));
+  const fits = kernel.map((k, i) => Math.min(k, sizes[i] + 2 * padding[i]));
+  const smallest = Math.min(...fits);
+  const kernels = [fits];
+  for (let k = smallest - 1; k > 0 && kernels.length < 4; k -= 1) kernels.push([k, k]);
+  const start = Math.max(need, ...padding);
+  const paddings = [start, start + 1, start + 2]
+    .filter((p) => !pooling || p <= Math.floor(Math.min(...kernel) / 2))
+    .map((p) => [p, p]);
+  const options = [
+    ...kernels.map((value) => ["kernel_size", value]),
+    ...paddings.map((value) => ["padding", value]),
+  ];
+  const ordered = pooling ? options : [...options.slice(kernels.length), ...options.slice(0, kernels.length)];
+  const fixes = [];
+  for (const [key, value] of ordered) {
+    if (JSON.stringify(value) === JSON.stringify(layer[key])) continue;
+    const changed = { ...layer, [key]: value };
+    if (key === "kernel_size" && pooling && sameShape(layer.stride, layer.kernel_size)) {
+      changed.stride = value; // pooling steps by its window
+    }
+    const code = pooling
+      ? poolCode(layer.type, changed)
+      : convCode(layer.type, layer.in_channels, layer.out_channels, changed);
+    fixes.push([changed, code]);
+  }
+  return fixes;
+}
+
+// The first setting with which every layer runs, else the first that gets past this layer, else "".
+function sizeFix(layers, index, inputShape, shape) {
+  const reached = [];
+  for (const [changed, code] of sizeFixes(layers[index], shape)) {
+    const tried = [...layers.slice(0, index), changed, ...layers.slice(index + 1)];
+    const broken = propagate(tried, inputShape).broken;
+    if (broken < 0) return code;
+    reached.push([broken, code]);
+  }
+  const past = reached.find(([broken]) => broken > index);
+  return past ? past[1] : "";
+}
+
 function reshape(where, layer, shape) {
-  const flat = [shape[0], product(shape.slice(1))];
   const target = [...layer.shape];
   const numbers = product(shape);
   const known = product(target.filter((n) => n !== -1));
@@ -144,8 +239,7 @@ function reshape(where, layer, shape) {
     throw new Breaks(
       `${where} cannot give the tensor of shape ${shapeText(shape)} ` +
         `(${numbers.toLocaleString("en-US")} numbers) the shape ${shapeText(layer.shape)}: RuntimeError: ` +
-        `shape '[${layer.shape.join(", ")}]' is invalid for input of size ${numbers}\nTo flatten each ` +
-        `example and keep the batch, use torch.flatten(x, 1), which gives ${shapeText(flat)}.`,
+        `shape '[${layer.shape.join(", ")}]' is invalid for input of size ${numbers}`,
       "torch.flatten(x, 1)",
     );
   }
@@ -165,15 +259,15 @@ function step(layer, shape, rows, names) {
     throw channelMismatch(where, layer, shape, rows, names);
   }
   if (isConv || kind === "max_pool" || kind === "avg_pool") {
-    const explanation = explainLayer(where, layer, shape);
+    const explanation = explainLayer(where, layer, shape, rows, names);
     const channels = isConv ? layer.out_channels : shape[shape.length - 3];
     return [[...shape.slice(0, -3), channels, ...explanation.output], explanation.lines.join("\n")];
   }
   if (kind === "batch_norm" && shape[1] !== layer.num_features) {
     throw new Breaks(
-      `${where} failed on its input of shape ${shapeText(shape)}: RuntimeError: running_mean ` +
-        `should contain ${shape[1]} elements not ${layer.num_features}`,
-      `nn.BatchNorm2d(${shape[1]})`,
+      `${where} normalizes ${layer.num_features} channels but received ${shape[1]}: the tensor of ` +
+        `shape ${shapeText(shape)} is ${channelSource(rows, names, shape)}.`,
+      `nn.${layer.type}(${shape[1]})`,
     );
   }
   if (kind === "flatten") {
@@ -224,8 +318,37 @@ export function propagate(layers, inputShape) {
       row.output_shape = shape;
     } catch (error) {
       if (!(error instanceof Breaks)) throw error;
-      return { rows, broken: index, diagnosis: error.diagnosis, fix: error.fix, output_shape: null };
+      const fix = error.fix === null ? sizeFix(layers, index, inputShape, shape) : error.fix;
+      return { rows, broken: index, diagnosis: error.diagnosis, fix, output_shape: null };
     }
   }
+  const batch = inputShape[0];
+  const index = rows.findIndex((row) => row.input_shape[0] === batch && row.output_shape[0] !== batch);
+  if (shape[0] !== batch && index >= 0) {
+    // it ran, but mixed the examples of the batch (cnnlab.diagnosis.batch_mismatch)
+    const diagnosis = batchMismatch(layers[index], rows[index], batch, shape);
+    return { rows, broken: index, diagnosis, fix: "torch.flatten(x, 1)", output_shape: null };
+  }
   return { rows, broken: -1, diagnosis: "", fix: "", output_shape: shape };
+}
+
+function batchMismatch(layer, row, batch, output) {
+  const before = row.input_shape;
+  const after = row.output_shape;
+  const perExample = product(before.slice(1));
+  const values =
+    before.length > 2
+      ? `${shapeText(before.slice(1))} = ${perExample.toLocaleString("en-US")} values`
+      : `${perExample.toLocaleString("en-US")} values`;
+  const what =
+    after.length > 1
+      ? `turns the batch of ${batch} examples into ${after[0]} rows: each example's ${values} are split ` +
+        `into rows of ${product(after.slice(1)).toLocaleString("en-US")}, so rows mix values of ` +
+        `different examples.`
+      : `turns the batch of ${batch} examples into one vector of ` +
+        `${after[0].toLocaleString("en-US")} values: the examples are no longer apart.`;
+  return (
+    `${layer.name} (${layer.type}) ${what} The model's output ${shapeText(output)} has ${output[0]} rows ` +
+    `for ${batch} inputs: the loss would compare them with the wrong labels.`
+  );
 }

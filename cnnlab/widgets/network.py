@@ -24,29 +24,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from math import prod
+from types import SimpleNamespace
 from typing import Any
 
 import torch
 from torch import nn
 
-from cnnlab.diagnosis import channel_source, linear_mismatch
+from cnnlab.diagnosis import (
+    Finding,
+    batch_breaker,
+    batch_mismatch,
+    batch_norm_mismatch,
+    channel_mismatch,
+    earlier_rows,
+    linear_mismatch,
+    reshape_failure,
+    size_failure,
+    uniform,
+)
+from cnnlab.recording import rank_of
 from cnnlab.shapes import explain
+from cnnlab.writing import conv_code, pool_code, shape_text
 
 Shape = tuple[int, ...]
 Layer = dict[str, Any]
 Row = dict[str, Any]
 
-# What each traced type does to a shape; any other type keeps its recorded shapes ("fixed").
-KINDS = {"Conv2d": "conv", "ConvTranspose2d": "conv_transpose", "MaxPool2d": "max_pool",
-         "F.max_pool2d": "max_pool", "AvgPool2d": "avg_pool", "F.avg_pool2d": "avg_pool", "Linear": "linear",
-         "Flatten": "flatten", "torch.flatten": "flatten", "Tensor.flatten": "flatten",
-         "Tensor.view": "reshape", "Tensor.reshape": "reshape", "torch.reshape": "reshape",
-         "BatchNorm2d": "batch_norm", "AdaptiveAvgPool2d": "adaptive", "AdaptiveMaxPool2d": "adaptive",
-         "F.adaptive_avg_pool2d": "adaptive", "F.adaptive_max_pool2d": "adaptive"}
-SHAPE_KEEPING = {"ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "ELU", "Softmax", "LogSoftmax", "Dropout",
-                 "Dropout2d", "Identity", "F.relu", "torch.relu", "Tensor.relu", "F.leaky_relu", "F.gelu",
-                 "torch.tanh", "Tensor.tanh", "torch.sigmoid", "Tensor.sigmoid", "F.dropout", "F.softmax",
-                 "F.log_softmax"}
+# What each kind of trace row does here (2-D layers only; the rest keep their recorded shapes).
+_KINDS = {"adaptive_pool": "adaptive", "other": "fixed"}
 
 
 def _plain(value: Any) -> Any:
@@ -67,58 +72,24 @@ def layers_from_trace(result: Any) -> list[Layer]:
     """
     layers = []
     for row in result.rows:
-        kind = KINDS.get(row.type, "keep" if row.type in SHAPE_KEEPING else "fixed")
-        if row.type.startswith("F.") and kind in ("conv", "linear"):
-            kind = "fixed"  # a function with a given weight: nothing to edit
+        kind = _KINDS.get(row.kind, row.kind)
+        spatial = kind not in ("linear", "flatten", "reshape", "keep")
+        two_d = rank_of(row.type) in (None, 2) if spatial else True
+        if (row.type.startswith("F.") and kind in ("conv", "linear")) or not two_d:
+            kind = "fixed"  # a function with a given weight, or a 1-D or 3-D layer: nothing to edit here
         layer = {"name": row.name, "type": row.type, "kind": kind, "params": row.params,
                  "input_shape": _plain(row.input_shape), "output_shape": _plain(row.output_shape)}
         layer.update({key: _plain(value) for key, value in row.settings.items()})
-        if kind == "batch_norm":
-            layer.setdefault("num_features", row.input_shape[1])
         if kind == "adaptive":
             layer["output_size"] = list(row.output_shape[-2:])
         layers.append(layer)
     return layers
 
 
-def text(shape: Any) -> str:
-    """A shape as trace prints it.
-
-    >>> text((1, 6, 28, 28)), text((10,))
-    ('(1, 6, 28, 28)', '(10,)')
-    """
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def short(value: Any) -> str:
-    """A setting as one would type it: ``[5, 5]`` → ``5``, ``'same'`` → ``'same'``.
-
-    >>> short([5, 5]), short([3, 5]), short("same"), short(2)
-    ('5', '(3, 5)', "'same'", '2')
-    """
-    if isinstance(value, list):
-        return str(value[0]) if len(set(value)) == 1 else text(value)
-    return repr(value)
-
-
-def conv_code(layer: Layer, in_channels: int) -> str:
-    """``nn.Conv2d(...)`` as trace suggests it, with non-default options only.
-
-    >>> conv_code({"type": "Conv2d", "out_channels": 16, "kernel_size": [5, 5], "stride": [1, 1],
-    ...            "padding": [2, 2], "dilation": [1, 1]}, 6)
-    'nn.Conv2d(6, 16, kernel_size=5, padding=2)'
-    """
-    defaults = {"stride": "1", "padding": "0", "dilation": "1"}
-    options = "".join(f", {key}={short(layer[key])}" for key in defaults
-                      if short(layer.get(key, 1 if key != "padding" else 0)) != defaults[key])
-    return (f"nn.{layer['type']}({in_channels}, {layer['out_channels']}, "
-            f"kernel_size={short(layer['kernel_size'])}{options})")
-
-
 class _Breaks(Exception):
     """The layer cannot run: ``diagnosis`` says why (as trace would), ``fix`` what to change."""
 
-    def __init__(self, diagnosis: str, fix: str = "") -> None:
+    def __init__(self, diagnosis: str, fix: str | None = "") -> None:
         super().__init__(diagnosis)
         self.diagnosis, self.fix = diagnosis, fix
 
@@ -143,38 +114,62 @@ class Stack:
     output_shape: Shape | None
 
 
-def _earlier(rows: list[Row], names: list[str]) -> list[tuple[str, Shape, Shape]]:
-    """The rows before the last, as ``cnnlab.diagnosis`` takes them: (name, input shape, output shape)."""
-    return [(names[i], row["input_shape"], row["output_shape"]) for i, row in enumerate(rows[:-1])]
+def _breaks(finding: Finding) -> _Breaks:
+    """A diagnosis of ``cnnlab.diagnosis`` as the widget shows it: the text, and the fix apart."""
+    return _Breaks(finding.text, finding.fix)
 
 
-def _linear_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
-    return _Breaks(*linear_mismatch(where, layer["in_features"], layer["out_features"], shape,
-                                    _earlier(rows, names)))
-
-
-def _channel_mismatch(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> _Breaks:
-    received = shape[-3]
-    source = channel_source(_earlier(rows, names), shape)
-    fix = conv_code(layer, received)
-    return _Breaks(f"{where} expects {layer['in_channels']} input channels but received {received}: the "
-                   f"tensor of shape {text(shape)} is {source}.\nEach filter has one slice per input "
-                   f"channel, so in_channels must equal the channels coming in.\nFix: {fix}.", fix)
-
-
-def _explain(where: str, layer: Layer, shape: Shape) -> Any:
+def _explain(where: str, layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> Any:
     """``cnnlab.shapes.explain`` for a convolution or pooling layer and its incoming height × width."""
     if len(shape) < 3:
-        raise _Breaks(f"{where} does not fit its input of shape {text(shape)}: "
-                      f"{layer['type']} needs an input with a height and a width.")
+        raise _Breaks(f"{where} does not fit its input of shape {shape_text(shape)}: "
+                      f"it needs an input with 2 spatial dimensions after the channels.")
     pair = {key: tuple(value) if isinstance(value, list) else value for key, value in layer.items()}
     try:
         return explain((shape[-2], shape[-1]), pair["kernel_size"], pair["stride"], pair["padding"],
                        pair.get("dilation", 1), layer=layer["kind"], ceil_mode=pair.get("ceil_mode", False),
                        output_padding=pair.get("output_padding", 0))
     except ValueError as wrong_size:
-        hint = str(wrong_size).rsplit("; ", 1)[-1] if "; use" in str(wrong_size) else ""
-        raise _Breaks(f"{where} does not fit its input of shape {text(shape)}: {wrong_size}.", hint) from None
+        earlier = earlier_rows(rows, names)
+        finding = size_failure(where, shape, str(wrong_size), earlier, uniform(layer, shape))
+        raise _Breaks(finding.text, None) from None  # propagate finds the fix
+
+
+def _size_fixes(layer: Layer, shape: Shape) -> list[tuple[Layer, str]]:
+    """Settings to try for a window that does not fit: paddings that make it fit, then smaller kernels
+    (kernels first for pooling), each as the changed layer and its code."""
+    kernel, dilation = layer["kernel_size"], layer.get("dilation", [1, 1])
+    padding = [0, 0] if isinstance(layer["padding"], str) else layer["padding"]
+    sizes, pooling = shape[-2:], layer["kind"].endswith("pool")
+    need = max(0, *(-(-(d * (k - 1) + 1 - n) // 2) for k, d, n in zip(kernel, dilation, sizes, strict=True)))
+    fits = [min(k, n + 2 * p) for k, n, p in zip(kernel, sizes, padding, strict=True)]
+    kernels = [fits] + [[k, k] for k in range(min(fits) - 1, 0, -1)][:3]
+    start = max(need, *padding)
+    paddings = [[p, p] for p in range(start, start + 3) if not pooling or p <= min(kernel) // 2]
+    options = [("kernel_size", k) for k in kernels] + [("padding", p) for p in paddings]
+    fixes = []
+    for key, value in options if pooling else options[len(kernels):] + options[:len(kernels)]:
+        if value == layer[key]:
+            continue
+        changed = {**layer, key: value}
+        if key == "kernel_size" and pooling and layer["stride"] == layer["kernel_size"]:
+            changed["stride"] = value  # pooling steps by its window
+        code = pool_code(layer["type"], changed) if pooling else \
+            conv_code(layer["type"], layer["in_channels"], layer["out_channels"], changed)
+        fixes.append((changed, code))
+    return fixes
+
+
+def _size_fix(layers: list[Layer], index: int, input_shape: Shape, shape: Shape) -> str:
+    """For a window that does not fit, tried on the stack: the first setting with which every layer runs,
+    else the first that gets past this layer (a later one then says what else to change), else ``""``."""
+    reached = []
+    for changed, code in _size_fixes(layers[index], shape):
+        broken = propagate([*layers[:index], changed, *layers[index + 1:]], input_shape).broken
+        if broken < 0:
+            return code
+        reached.append((broken, code))
+    return next((code for broken, code in reached if broken > index), "")
 
 
 def _reshape(where: str, layer: Layer, shape: Shape) -> Shape:
@@ -184,30 +179,28 @@ def _reshape(where: str, layer: Layer, shape: Shape) -> Shape:
         target[target.index(-1)] = numbers // known
     if prod(target) != numbers or -1 in target:
         wanted = "[" + ", ".join(str(n) for n in layer["shape"]) + "]"
-        raise _Breaks(f"{where} cannot give the tensor of shape {text(shape)} ({numbers:,} numbers) the "
-                      f"shape {text(layer['shape'])}: RuntimeError: shape '{wanted}' is invalid for input of "
-                      f"size {numbers}\nTo flatten each example and keep the batch, use torch.flatten(x, 1), "
-                      f"which gives {text((shape[0], prod(shape[1:])))}.", "torch.flatten(x, 1)")
+        message = f"RuntimeError: shape '{wanted}' is invalid for input of size {numbers}"
+        raise _breaks(reshape_failure(where, shape, layer["shape"], message))
     return tuple(target)
 
 
 def _step(layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> tuple[Shape, str | None]:
     """The output shape and formula of one layer, or ``_Breaks`` (checked in trace's order)."""
     kind, where = layer["kind"], f"{layer['name']} ({layer['type']})"
+    earlier = earlier_rows(rows, names)
     if kind == "linear":
         if shape[-1] != layer["in_features"]:
-            raise _linear_mismatch(where, layer, shape, rows, names)
+            raise _breaks(linear_mismatch(where, layer["in_features"], layer["out_features"], shape, earlier))
         return (*shape[:-1], layer["out_features"]), None
     if kind in ("conv", "conv_transpose") and len(shape) in (3, 4) and shape[-3] != layer["in_channels"]:
-        raise _channel_mismatch(where, layer, shape, rows, names)
+        code = conv_code(layer["type"], shape[-3], layer["out_channels"], layer)
+        raise _breaks(channel_mismatch(where, layer["in_channels"], shape, 2, earlier, code))
     if kind in ("conv", "conv_transpose", "max_pool", "avg_pool"):
-        explanation = _explain(where, layer, shape)
+        explanation = _explain(where, layer, shape, rows, names)
         channels = layer["out_channels"] if kind.startswith("conv") else shape[-3]
         return (*shape[:-3], channels, *explanation.output), str(explanation)
     if kind == "batch_norm" and shape[1] != layer["num_features"]:
-        raise _Breaks(f"{where} failed on its input of shape {text(shape)}: RuntimeError: running_mean "
-                      f"should contain {shape[1]} elements not {layer['num_features']}",
-                      f"nn.BatchNorm2d({shape[1]})")
+        raise _breaks(batch_norm_mismatch(where, layer["type"], layer["num_features"], shape, earlier))
     if kind == "flatten":
         start, end = (dim % len(shape) for dim in (layer["start_dim"], layer["end_dim"]))
         return (*shape[:start], prod(shape[start:end + 1]), *shape[end + 1:]), None
@@ -218,7 +211,7 @@ def _step(layer: Layer, shape: Shape, rows: list[Row], names: list[str]) -> tupl
     if kind == "fixed":
         if list(shape) != layer["input_shape"]:
             raise _Breaks(f"{where} cannot be recomputed here: it was traced with the input "
-                          f"{text(layer['input_shape'])}, now it gets {text(shape)}; "
+                          f"{shape_text(layer['input_shape'])}, now it gets {shape_text(shape)}; "
                           f"trace the changed model.")
         return tuple(layer["output_shape"]), None
     return shape, None
@@ -258,8 +251,16 @@ def propagate(layers: list[Layer], input_shape: Shape) -> Stack:
         try:
             shape, formula = _step(layer, shape, rows, names)
         except _Breaks as breaks:
-            return Stack(rows, index, breaks.diagnosis, breaks.fix, None)
+            fix = _size_fix(layers, index, input_shape, shape) if breaks.fix is None else breaks.fix
+            return Stack(rows, index, breaks.diagnosis, fix, None)
         rows[-1].update(output_shape=shape, formula=formula)
+    if shape and input_shape and shape[0] != input_shape[0]:  # it ran, but mixed the examples (as trace says)
+        views = [SimpleNamespace(name=layer["name"], type=layer["type"], kind=layer["kind"], **row)
+                 for layer, row in zip(layers, rows, strict=True)]
+        finding = batch_mismatch(views, input_shape[0], shape)
+        index = batch_breaker(views, input_shape[0])
+        if finding is not None and index is not None:
+            return Stack(rows, index, finding.text, finding.fix, None)
     return Stack(rows, -1, "", "", shape)
 
 

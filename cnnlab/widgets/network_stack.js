@@ -221,7 +221,7 @@ function render({ model, el }) {
     el.classList.toggle("cl-invalid", result.broken >= 0);
     diagnosis.hidden = result.broken < 0;
     diagnosis.textContent = result.diagnosis;
-    fix.hidden = !result.fix || result.diagnosis.includes("Fix:"); // trace's text may already say it
+    fix.hidden = !result.fix; // trace's diagnosis says what is wrong; the fix comes apart
     fix.replaceChildren("Fix: ", h("code", { text: result.fix }));
   };
   model.on("change", update);
