@@ -5,6 +5,7 @@ in the static rendered book, without a kernel and without a network.
 - ``conv_stepper``     slide a kernel over a small input, one multiply-and-add at a time
 - ``pooling_explorer`` max and average pooling over a small grid
 - ``network_stack``    a model's layer shapes, recomputed as you edit any layer
+- ``DigitLab``         draw a digit, watch a trained network read it (feature maps, receptive fields)
 
 Each is an anywidget whose JavaScript (``*.js`` next to this file) repeats the arithmetic
 of ``cnnlab.shapes``; with a kernel, the Python side computes the same values too.
@@ -14,9 +15,10 @@ of ``cnnlab.shapes``; with a kernel, the Python side computes the same values to
 """
 
 from cnnlab.widgets.conv_stepper import ConvStepper, conv_stepper
+from cnnlab.widgets.digit_lab import DigitLab
 from cnnlab.widgets.network_stack import NetworkStack, network_stack
 from cnnlab.widgets.pooling_explorer import PoolingExplorer, pooling_explorer
 from cnnlab.widgets.shape_explorer import ShapeExplorer, shape_explorer
 
-__all__ = ["ConvStepper", "NetworkStack", "PoolingExplorer", "ShapeExplorer", "conv_stepper", "network_stack",
+__all__ = ["ConvStepper", "DigitLab", "NetworkStack", "PoolingExplorer", "ShapeExplorer", "conv_stepper", "network_stack",
            "pooling_explorer", "shape_explorer"]
