@@ -92,7 +92,7 @@ _HEADER = ("layer", "type", "output", "size", "jump", "start")
 
 
 def layer_settings(row_type: str, settings: dict) -> tuple[Pair, Pair, Pair, Pair]:
-    """(kernel, stride, padding, dilation) as (height, width) pairs of a traced layer; (1, 1, 0, 1) if not spatial.
+    """(kernel, stride, padding, dilation) of a traced layer, (h, w) pairs; (1, 1, 0, 1) if not spatial.
 
     >>> layer_settings("F.max_pool2d", {"kernel_size": (2, 2), "stride": (2, 2), "padding": (0, 0),
     ...                                 "dilation": (1, 1), "ceil_mode": False})

@@ -20,5 +20,6 @@ from cnnlab.widgets.network_stack import NetworkStack, network_stack
 from cnnlab.widgets.pooling_explorer import PoolingExplorer, pooling_explorer
 from cnnlab.widgets.shape_explorer import ShapeExplorer, shape_explorer
 
-__all__ = ["ConvStepper", "DigitLab", "NetworkStack", "PoolingExplorer", "ShapeExplorer", "conv_stepper", "network_stack",
+__all__ = ["ConvStepper", "DigitLab", "NetworkStack", "PoolingExplorer", "ShapeExplorer", "conv_stepper",
+           "network_stack",
            "pooling_explorer", "shape_explorer"]
