@@ -45,7 +45,11 @@ function colourBar(scale) {
   const text = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
   return h(
     "div",
-    { class: "cl-colourbar", role: "img", "aria-label": `colour scale from ${text(-scale)} to ${text(scale)}` },
+    {
+      class: "cl-colourbar",
+      role: "img",
+      "aria-label": `colour scale from ${text(-scale)} to ${text(scale)}`,
+    },
     h("span", { text: text(-scale) }),
     h("span", { class: "cl-colourbar-strip" }),
     h("span", { text: text(scale) }),
@@ -186,9 +190,11 @@ function render({ model, el }) {
       const [O, C] = [layer.out_channels, layer.in_channels];
       const size = kh * kw;
       const scale = maxAbs(weights, layer.weight, layer.weight + O * C * size);
+      // One input channel: the filters side by side; more: one row per filter, a column per channel.
+      const columns = C === 1 ? Math.min(O, 8) : Math.min(C, 8);
       const grid = h("div", {
         class: "cl-filter-grid",
-        style: `grid-template-columns: repeat(${Math.min(C, 8)}, auto)`,
+        style: `grid-template-columns: repeat(${columns}, auto)`,
       });
       const shown = Math.min(O, C === 1 ? O : 16);
       for (let o = 0; o < shown; o += 1) {
@@ -210,7 +216,7 @@ function render({ model, el }) {
           { class: "cl-filter-layer", open: index === 0 ? true : null },
           h("summary", { text: `${layer.name}: ${O} filters of ${C}×${kh}×${kw}${more}` }),
           colourBar(scale),
-          h("div", { class: "cl-filter-note", text: "one row per filter, one column per input channel" }),
+          C === 1 ? null : h("div", { class: "cl-filter-note", text: "a row per filter, a column per channel" }),
           grid,
         ),
       );
@@ -228,7 +234,9 @@ function render({ model, el }) {
   const clip = ([first, last], size) => [Math.max(0, first), Math.min(size - 1, last)];
   const showField = () => {
     for (const view of mapViews) {
-      for (const { box } of view.canvases) box.querySelectorAll(".cl-rf, .cl-unit").forEach((n) => n.remove());
+      for (const { box } of view.canvases) {
+        box.querySelectorAll(".cl-rf, .cl-unit").forEach((node) => node.remove());
+      }
     }
     if (!selected) {
       seenField.hidden = true;
@@ -310,7 +318,10 @@ function render({ model, el }) {
   // ---- drawing
   const point = (event) => {
     const bounds = pad.getBoundingClientRect();
-    return [((event.clientX - bounds.left) / bounds.width) * PAD, ((event.clientY - bounds.top) / bounds.height) * PAD];
+    return [
+      ((event.clientX - bounds.left) / bounds.width) * PAD,
+      ((event.clientY - bounds.top) / bounds.height) * PAD,
+    ];
   };
   pad.addEventListener("pointerdown", (event) => {
     event.preventDefault();
@@ -371,7 +382,7 @@ function render({ model, el }) {
         "data-testid": `example-${i}`,
         "data-label": example.label,
         "data-predicted": example.predicted,
-        "aria-label": `example: a ${example.label}${wrong ? `, which the network reads as ${example.predicted}` : ""}`,
+        "aria-label": `example: a ${example.label}${wrong ? `, read as ${example.predicted}` : ""}`,
         onclick: () => loadExample(example),
       },
       wrong ? `${example.label} → ${example.predicted}` : String(example.label),
@@ -383,7 +394,12 @@ function render({ model, el }) {
   )}, ${Math.round(model.get("bytes_added") / 1024)} KB in this page; it runs here, in your browser.`;
   el.classList.add("cnnlab-widget", "cnnlab-digit-lab");
   el.replaceChildren(
-    h("div", { class: "cl-title" }, "Digit lab", h("span", { text: "draw a digit, watch the network read it" })),
+    h(
+      "div",
+      { class: "cl-title" },
+      "Digit lab",
+      h("span", { text: "draw a digit, watch the network read it" }),
+    ),
     h(
       "div",
       { class: "cl-lab-top" },
@@ -417,6 +433,7 @@ function render({ model, el }) {
     filtersBox,
     h("p", { class: "cl-bytes", "data-testid": "bytes", text: byteText }),
   );
+  el.cnnlabForward = () => forward(net, weights, pixels); // for benchmarks and tests
   buildMaps();
   buildFilters();
   redrawPad();

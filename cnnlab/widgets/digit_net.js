@@ -176,8 +176,14 @@ export function fieldSettings(layer, dim) {
 // {rows: [first, last], cols: [first, last], size: [h, w]}; outside the map means padding.
 export function fieldOf(layers, from, to, row, col) {
   const stack = layers.slice(from + 1, to + 1);
-  const [fy, fx] = [0, 1].map((dim) => receptiveField(stack.map((layer) => fieldSettings(layer, dim))).at(-1));
-  const span = (field, index) => [field.start + index * field.jump, field.start + index * field.jump + field.size - 1];
+  const none = { size: 1, jump: 1, start: 0 }; // no layer in between: the unit itself
+  const [fy, fx] = [0, 1].map(
+    (dim) => receptiveField(stack.map((layer) => fieldSettings(layer, dim))).at(-1) ?? none,
+  );
+  const span = (field, index) => {
+    const first = field.start + index * field.jump;
+    return [first, first + field.size - 1];
+  };
   return { rows: span(fy, row), cols: span(fx, col), size: [fy.size, fx.size] };
 }
 
