@@ -216,7 +216,7 @@ function render({ model, el }) {
           { class: "cl-filter-layer", open: index === 0 ? true : null },
           h("summary", { text: `${layer.name}: ${O} filters of ${C}×${kh}×${kw}${more}` }),
           colourBar(scale),
-          C === 1 ? null : h("div", { class: "cl-filter-note", text: "a row per filter, a column per channel" }),
+          C === 1 ? null : h("div", { class: "cl-filter-note", text: "rows: filters, columns: channels" }),
           grid,
         ),
       );
@@ -328,7 +328,7 @@ function render({ model, el }) {
     pad.setPointerCapture?.(event.pointerId);
     drawing = [point(event)];
     strokes.push(drawing);
-    eventTime = performance.now();
+    eventTime = event.timeStamp;
     redrawPad();
     pixels = readPad();
     schedule();
@@ -337,7 +337,7 @@ function render({ model, el }) {
     if (!drawing) return;
     event.preventDefault();
     drawing.push(point(event));
-    eventTime = eventTime ?? performance.now();
+    eventTime = eventTime ?? event.timeStamp;
     redrawPad();
     pixels = readPad();
     schedule();
