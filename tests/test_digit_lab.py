@@ -10,6 +10,7 @@ batch-norm statistics from real batches. Layers the browser cannot run are refus
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -188,3 +189,12 @@ def test_mnist_preprocessing_fits_20_pixels_and_centres_the_mass(tmp_path: Path)
     assert set(empty["value"].values()) == {0}
 
 
+
+
+def test_the_widget_builds_without_a_browser(models: dict[str, nn.Module]) -> None:
+    lab = DigitLab(models["MnistNet"])
+    state = lab.get_state()
+    assert "export default" in state["_esm"] and "import {" not in state["_esm"]
+    assert ".cnnlab-digit-lab" in state["_css"] and ".cnnlab-widget" in state["_css"]
+    json.dumps(state)  # what the notebook stores and the static page loads
+    assert repr(lab) == f"DigitLab(model_name='MnistNet', dtype='float32', bytes_added={lab.bytes_added})"

@@ -38,6 +38,8 @@ from torch import nn
 from cnnlab.data import MNIST_MEAN, MNIST_STD, ImageSplit
 from cnnlab.widgets.base import Widget, bundle, read
 
+__all__ = ["DigitLab", "encode", "export_network", "pick_examples"]
+
 KINDS = {
     "Conv2d": "conv", "Linear": "linear",
     "ReLU": "relu", "F.relu": "relu", "torch.relu": "relu", "Tensor.relu": "relu",
@@ -60,7 +62,7 @@ def _refuse(number: int, row: Any, why: str = "") -> ValueError:
 def export_network(model: nn.Module) -> tuple[list[dict[str, Any]], np.ndarray]:
     """The layers of ``model`` as the browser runs them, and all their weights in one float32 array.
 
-    Each layer dict has ``kind``, ``name``, ``type``, ``output_shape`` (without the batch) and
+    Chapter 10. Each layer dict has ``kind``, ``name``, ``type``, ``output_shape`` (without the batch) and
     its settings; ``weight`` and ``bias`` are offsets into the array (``bias`` None without one).
 
     >>> from cnnlab.models import LeNet5
@@ -142,7 +144,7 @@ def export_network(model: nn.Module) -> tuple[list[dict[str, Any]], np.ndarray]:
 
 
 def encode(values: np.ndarray, dtype: str) -> str:
-    """Little-endian float32 or float16 values as base64 text.
+    """Little-endian float32 or float16 values as base64 text (the widget's weights, chapter 10).
 
     >>> encode(np.array([1.0], np.float32), "float16")
     'ADw='
@@ -156,7 +158,18 @@ def encode(values: np.ndarray, dtype: str) -> str:
 def pick_examples(model: nn.Module, split: ImageSplit, right: int = 8,
                   wrong: int = 4) -> list[dict[str, Any]]:
     """Digits of ``split`` to load with one click: ``right`` read correctly (different classes),
-    then ``wrong`` the model misreads. Each: label, PyTorch's prediction, 784 pixels as base64 bytes."""
+    then ``wrong`` the model misreads. Each: label, PyTorch's prediction, 784 pixels as base64 bytes.
+
+    Chapter 10.
+
+    >>> always_one = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    >>> with torch.no_grad():
+    ...     _ = always_one[1].weight.zero_(), always_one[1].bias.copy_(torch.eye(10)[1])
+    >>> split = ImageSplit(torch.zeros(3, 1, 28, 28, dtype=torch.uint8), torch.tensor([0, 1, 2]),
+    ...                    list("0123456789"), "toy", "zeros")
+    >>> [(example["label"], example["predicted"]) for example in pick_examples(always_one, split)]
+    [(1, 1), (0, 1), (2, 1)]
+    """
     from cnnlab.train import predict  # late: train imports the whole training stack
 
     predicted = predict(model, split).classes
@@ -174,7 +187,7 @@ def pick_examples(model: nn.Module, split: ImageSplit, right: int = 8,
 
 
 class DigitLab(Widget):
-    """A trained model you can draw for; see the module's docstring.
+    """A trained model you can draw for; see the module's docstring. Chapter 10.
 
     ``dtype``: ``"float32"`` (default, exact) or ``"float16"`` (half the bytes). ``pen``: the
     pen's width as a share of the drawing pad (0.085: after MNIST's scaling, as thick as its strokes).
