@@ -110,7 +110,9 @@ def check_against_pytorch(lab: Any, network: nn.Sequential) -> int:
 
 def draw(page: Any, lab: Any, points: list[tuple[float, float]]) -> None:
     """One stroke with the mouse through points given as fractions of the pad."""
-    box = lab.get_by_test_id("pad").bounding_box()
+    pad = lab.get_by_test_id("pad")
+    pad.scroll_into_view_if_needed()  # mouse events only reach what is on the screen
+    box = pad.bounding_box()
     xy = [(box["x"] + box["width"] * x, box["y"] + box["height"] * y) for x, y in points]
     page.mouse.move(*xy[0])
     page.mouse.down()
