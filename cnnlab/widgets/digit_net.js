@@ -55,27 +55,28 @@ function conv(x, [C, H, W], layer, w) {
   const [dh, dw] = layer.dilation;
   const [OH, OW] = [outSize(H, kh, sh, ph, dh), outSize(W, kw, sw, pw, dw)];
   const out = new Float32Array(O * OH * OW);
-  const weight = layer.weight;
+  const sums = new Float64Array(OH * OW); // one output map, summed in double precision
   for (let o = 0; o < O; o += 1) {
-    const bias = layer.bias === null ? 0 : w[layer.bias + o];
-    for (let oy = 0; oy < OH; oy += 1) {
-      for (let ox = 0; ox < OW; ox += 1) {
-        let sum = bias;
-        for (let c = 0; c < C; c += 1) {
-          for (let ky = 0; ky < kh; ky += 1) {
+    sums.fill(layer.bias === null ? 0 : w[layer.bias + o]);
+    // Weight by weight: add weight × the shifted input to the whole map (a tight inner loop).
+    for (let c = 0; c < C; c += 1) {
+      for (let ky = 0; ky < kh; ky += 1) {
+        for (let kx = 0; kx < kw; kx += 1) {
+          const weight = w[layer.weight + ((o * C + c) * kh + ky) * kw + kx];
+          const shift = kx * dw - pw; // input column = ox·sw + shift
+          const first = Math.max(0, Math.ceil(-shift / sw));
+          const last = Math.min(OW - 1, Math.floor((W - 1 - shift) / sw));
+          for (let oy = 0; oy < OH; oy += 1) {
             const iy = oy * sh - ph + ky * dh;
             if (iy < 0 || iy >= H) continue;
-            const row = (c * H + iy) * W;
-            const kernelRow = weight + ((o * C + c) * kh + ky) * kw;
-            for (let kx = 0; kx < kw; kx += 1) {
-              const ix = ox * sw - pw + kx * dw;
-              if (ix >= 0 && ix < W) sum += w[kernelRow + kx] * x[row + ix];
-            }
+            const row = (c * H + iy) * W + shift;
+            const outRow = oy * OW;
+            for (let ox = first; ox <= last; ox += 1) sums[outRow + ox] += weight * x[row + ox * sw];
           }
         }
-        out[(o * OH + oy) * OW + ox] = sum;
       }
     }
+    out.set(sums, o * OH * OW);
   }
   return [out, [O, OH, OW]];
 }
