@@ -3,58 +3,10 @@
 // Everything runs here, in the page (digit_net.js); Python only exported the trained network.
 
 import { base64Bytes, decodeWeights, fieldOf, forward, mnistImage } from "./digit_net.js";
+import { colourBar, maxAbs, paint, paintGray } from "./digit_paint.js";
 import { button, h, save } from "./ui.js";
 
 const PAD = 280; // the drawing pad's own pixels (shown smaller or larger by CSS)
-
-// Diverging colours: negative blue, zero white, positive red (as plot_filters draws weights).
-function colour(value, scale) {
-  const t = Math.max(-1, Math.min(1, scale > 0 ? value / scale : 0));
-  const [r, g, b] = t >= 0 ? [178, 24, 43] : [33, 102, 172];
-  const a = Math.abs(t);
-  return [255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a];
-}
-
-function paint(canvas, values, rows, cols, scale, offset = 0) {
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(cols, rows);
-  for (let i = 0; i < rows * cols; i += 1) {
-    const [r, g, b] = colour(values[offset + i], scale);
-    image.data.set([r, g, b, 255], 4 * i);
-  }
-  context.putImageData(image, 0, 0);
-}
-
-function paintGray(canvas, pixels) {
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(28, 28);
-  for (let i = 0; i < 784; i += 1) {
-    const v = 255 - Math.round(255 * pixels[i]);
-    image.data.set([v, v, v, 255], 4 * i);
-  }
-  context.putImageData(image, 0, 0);
-}
-
-function maxAbs(values, start = 0, end = values.length) {
-  let top = 0;
-  for (let i = start; i < end; i += 1) top = Math.max(top, Math.abs(values[i]));
-  return top;
-}
-
-function colourBar(scale) {
-  const text = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
-  return h(
-    "div",
-    {
-      class: "cl-colourbar",
-      role: "img",
-      "aria-label": `colour scale from ${text(-scale)} to ${text(scale)}`,
-    },
-    h("span", { text: text(-scale) }),
-    h("span", { class: "cl-colourbar-strip" }),
-    h("span", { text: text(scale) }),
-  );
-}
 
 function render({ model, el }) {
   const layers = model.get("layers");
