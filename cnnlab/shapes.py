@@ -339,3 +339,68 @@ def explain(size: Size, kernel_size: Size, stride: Size | None = None, padding: 
     else:
         lines, latex = (texts[0][0],), (texts[0][1],)
     return Explanation(layer=layer, lines=lines, latex_lines=latex, output=output)
+
+
+# ---------------------------------------------------------------- receptive field
+
+
+@dataclass(frozen=True)
+class Field:
+    """The receptive field of a layer's units, for one dimension, in input pixels.
+
+    - ``size``: how many input pixels one unit sees (from the first to the last, gaps of a
+      dilated kernel included)
+    - ``jump``: how far apart, in input pixels, two neighbouring units' fields start
+      (the product of the strides so far)
+    - ``start``: where the field of unit 0 starts; negative when it begins in the padding
+
+    Unit ``i`` sees input pixels ``start + i·jump`` to ``start + i·jump + size − 1`` (from 0).
+    """
+
+    size: int
+    jump: int
+    start: int
+
+    def pixels(self, index: int) -> tuple[int, int]:
+        """First and last input pixel (from 0) that unit ``index`` sees; outside ``0…n−1`` is padding.
+
+        >>> Field(size=16, jump=4, start=-2).pixels(2)
+        (6, 21)
+        """
+        first = self.start + index * self.jump
+        return first, first + self.size - 1
+
+
+def receptive_field(layers: Sequence[tuple[int, int, int, int]]) -> list[Field]:
+    """The receptive field after each layer of a stack, for one dimension.
+
+    ``layers`` lists each layer's ``(kernel_size, stride, padding, dilation)`` as ints
+    (an activation is ``(1, 1, 0, 1)``). Layer by layer, starting from one pixel
+    (size 1, jump 1, start 0)::
+
+        size  += (k − 1)·d·jump        start −= p·jump        jump  *= s
+
+    Chapter 10. LeNet-5 (conv 5 pad 2, pool 2, conv 5, pool 2) sees 5, 6, 14, 16 pixels:
+
+    >>> [field.size for field in receptive_field([(5, 1, 2, 1), (2, 2, 0, 1), (5, 1, 0, 1), (2, 2, 0, 1)])]
+    [5, 6, 14, 16]
+    >>> receptive_field([(5, 1, 2, 1), (2, 2, 0, 1), (5, 1, 0, 1), (2, 2, 0, 1)])[-1]
+    Field(size=16, jump=4, start=-2)
+    """
+    size, jump, start = 1, 1, 0
+    fields = []
+    for number, layer in enumerate(layers):
+        if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) != 4:
+            raise ValueError(f"layer {number}: give (kernel_size, stride, padding, dilation), got {layer!r}")
+        k, s, p, d = layer
+        for name, value, minimum in (("kernel_size", k, 1), ("stride", s, 1), ("padding", p, 0),
+                                     ("dilation", d, 1)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"layer {number}: {name} must be an int, got {value!r}")
+            if value < minimum:
+                raise ValueError(f"layer {number}: {name} must be at least {minimum}, got {value}")
+        size += (k - 1) * d * jump
+        start -= p * jump
+        jump *= s
+        fields.append(Field(size=size, jump=jump, start=start))
+    return fields

@@ -6,6 +6,7 @@ in the static rendered book, without a kernel and without a network.
 - ``pooling_explorer`` max and average pooling over a small grid
 - ``network_stack``    a model's layer shapes, recomputed as you edit any layer
 - ``quick_check``      a chapter's quick questions, graded in the page (progress kept per chapter)
+- ``DigitLab``         draw a digit, watch a trained network read it (feature maps, receptive fields)
 
 Each is an anywidget whose JavaScript (``*.js`` next to this file) repeats the arithmetic
 of ``cnnlab.shapes``; with a kernel, the Python side computes the same values too.
@@ -15,10 +16,11 @@ of ``cnnlab.shapes``; with a kernel, the Python side computes the same values to
 """
 
 from cnnlab.widgets.conv_stepper import ConvStepper, conv_stepper
+from cnnlab.widgets.digit_lab import DigitLab
 from cnnlab.widgets.network_stack import NetworkStack, network_stack
 from cnnlab.widgets.pooling_explorer import PoolingExplorer, pooling_explorer
 from cnnlab.widgets.quick_check import QuickCheck, quick_check
 from cnnlab.widgets.shape_explorer import ShapeExplorer, shape_explorer
 
-__all__ = ["ConvStepper", "NetworkStack", "PoolingExplorer", "QuickCheck", "ShapeExplorer", "conv_stepper",
-           "network_stack", "pooling_explorer", "quick_check", "shape_explorer"]
+__all__ = ["ConvStepper", "DigitLab", "NetworkStack", "PoolingExplorer", "QuickCheck", "ShapeExplorer",
+           "conv_stepper", "network_stack", "pooling_explorer", "quick_check", "shape_explorer"]

@@ -292,3 +292,38 @@ export function paddingBeforeAfter(padding, k, d) {
   if (padding === "valid") return [0, 0];
   return [padding, padding];
 }
+
+// ---------------------------------------------------------------- receptive field
+
+// The receptive field after each layer of a stack, for one dimension (cnnlab.shapes.receptive_field):
+// layers are [kernelSize, stride, padding, dilation]; each field is {size, jump, start} in input
+// pixels. Unit i sees input pixels start + i·jump … start + i·jump + size − 1 (negative: padding).
+export function receptiveField(layers) {
+  let [size, jump, start] = [1, 1, 0];
+  return layers.map((layer, number) => {
+    if (!Array.isArray(layer) || layer.length !== 4) {
+      throw new ShapeError(
+        `layer ${number}: give (kernel_size, stride, padding, dilation), got ${pyRepr(layer)}`,
+      );
+    }
+    const [k, s, p, d] = layer;
+    const limits = [
+      ["kernel_size", k, 1],
+      ["stride", s, 1],
+      ["padding", p, 0],
+      ["dilation", d, 1],
+    ];
+    for (const [name, value, minimum] of limits) {
+      if (!Number.isInteger(value)) {
+        throw new ShapeError(`layer ${number}: ${name} must be an int, got ${pyRepr(value)}`);
+      }
+      if (value < minimum) {
+        throw new ShapeError(`layer ${number}: ${name} must be at least ${minimum}, got ${value}`);
+      }
+    }
+    size += (k - 1) * d * jump;
+    start -= p * jump;
+    jump *= s;
+    return { size, jump, start };
+  });
+}

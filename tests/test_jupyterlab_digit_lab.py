@@ -1,0 +1,122 @@
+"""The digit lab in JupyterLab 4 with a live kernel, offline: a digit drawn in the page is read
+back in Python as ``lab.image`` (shape (1, 1, 28, 28), floats in [0, 1]), and PyTorch's
+``predict`` on it agrees with the class the page shows.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from conftest import need
+from test_jupyterlab import TOKEN, free_port, tail
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CELLS = [
+    "import torch\nfrom cnnlab.models import LeNet5\nfrom cnnlab.train import predict\n"
+    "from cnnlab.widgets import DigitLab\ntorch.manual_seed(0)\nmodel = LeNet5()\nlab = DigitLab(model)\nlab",
+    "image = lab.image\nprint('python sees', tuple(image.shape), f'{float(image.double().sum()):.3f}',\n"
+    "      0 <= float(image.min()) <= float(image.max()) <= 1,\n"
+    "      'class', predict(model, image).classes.item())",
+]
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A JupyterLab server on 127.0.0.1 serving one notebook, ``digits.ipynb``; its URL."""
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        need("jupyterlab is not installed (pip install -r requirements-test.txt)")
+    root = tmp_path_factory.mktemp("lab-digits")
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {},
+                           "outputs": [], "source": source} for i, source in enumerate(CELLS)],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                            "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (root / "digits.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    port = free_port()
+    log = (root / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
+         "--LabApp.extension_manager=readonly"],
+        cwd=root, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"jupyter lab stopped:\n{tail(root / 'server.log')}")
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"jupyter lab did not start in 2 minutes:\n{tail(root / 'server.log')}")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_a_drawn_digit_is_read_back_in_python(browser: Any, lab_server: str, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    off_host: list[str] = []
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            off_host.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(f"{lab_server}/lab/tree/digits.ipynb?token={TOKEN}")
+        expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=120_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        lab = page.locator(".cnnlab-digit-lab").first
+        expect(lab.get_by_test_id("prediction")).to_contain_text("prediction: ", timeout=120_000)
+        pad = lab.get_by_test_id("pad")
+        pad.scroll_into_view_if_needed()
+        box = pad.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2)
+        page.mouse.down()
+        for step in range(1, 21):
+            x, y = 0.3 + 0.02 * step, 0.2 + 0.03 * step
+            page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        pixels = lab.get_by_test_id("input-image").get_attribute("data-pixels")
+        total = sum(float(value) for value in pixels.split(","))
+        assert total > 10, "the stroke reached the 28 × 28 image"
+        shown = lab.get_by_test_id("prediction").inner_text().removeprefix("prediction: ")
+        page.screenshot(path=screenshots / "jupyterlab-digit-lab.png")
+        last = page.locator(".jp-Cell").nth(len(CELLS) - 1)
+        last.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        expect(last.locator(".jp-OutputArea-output")).to_contain_text(
+            f"python sees (1, 1, 28, 28) {total:.3f} True class {shown}", timeout=60_000)
+        assert off_host == [], f"requests off localhost: {off_host}"
+    finally:
+        context.close()
