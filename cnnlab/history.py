@@ -33,6 +33,17 @@ class EpochStats:
     seconds: float
     images_per_second: float
 
+    def __getattr__(self, name: str) -> float:
+        """Only called for names the class lacks: the old test_* names get a hint."""
+        if name in RENAMED:
+            raise AttributeError(f"EpochStats has no {name!r}: fit measures each epoch on a validation split "
+                                 f"now, never on the test split; use {RENAMED[name]!r}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+RENAMED = {"test_loss": "val_loss", "test_accuracy": "val_accuracy"}
+"""History fields that were called ``test_*`` before ``fit`` took a validation split."""
+
 
 class History(list[EpochStats]):
     """The epochs of a ``fit``, in order, with helpers to read them.
@@ -48,6 +59,9 @@ class History(list[EpochStats]):
     def column(self, name: str) -> list[float]:
         """One field of every epoch, e.g. ``history.column("val_accuracy")``, ready to plot."""
         names = [field.name for field in fields(EpochStats)]
+        if name in RENAMED:
+            raise ValueError(f"no column {name!r}: fit measures on a validation split now; "
+                             f"use {RENAMED[name]!r}")
         if name not in names:
             raise ValueError(f"no column {name!r}; the columns are {', '.join(names)}")
         return [getattr(stats, name) for stats in self]

@@ -346,3 +346,11 @@ def test_the_history_reads_as_columns_and_as_a_table():
     assert str(history).splitlines()[2].split()[:5] == ["2", "0.5000", "85.00%", "0.6000", "74.00%"]
     with pytest.raises(ValueError, match="no column 'accuracy'; the columns are epoch, train_loss"):
         history.column("accuracy")
+
+
+def test_the_old_test_names_of_the_history_point_to_the_validation_names():
+    history = History([EpochStats(1, 0.9, 0.7, 0.8, 0.75, 0.01, 3.0, 1000.0)])
+    with pytest.raises(AttributeError, match="validation split .* use 'val_accuracy'"):
+        history[0].test_accuracy  # noqa: B018
+    with pytest.raises(ValueError, match="use 'val_loss'"):
+        history.column("test_loss")
