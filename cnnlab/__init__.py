@@ -8,8 +8,9 @@ Each chapter of the book imports what it teaches from here:
   in ``cnnlab.diagnosis``, its verified repairs in ``cnnlab.repair``)
 - ``cnnlab.layers``     convolution and pooling written from scratch, for reading
 - ``cnnlab.models``     every network of the book (MnistNet, LeNet-5, SimpleCNN, ...)
-- ``cnnlab.data``       MNIST and Fashion-MNIST as tensors, with an offline fallback
-  (``cnnlab.idx`` reads and checks the IDX files)
+- ``cnnlab.data``       MNIST and Fashion-MNIST as tensors, with an offline fallback, a validation
+  split and augmentation (``cnnlab.idx`` reads and checks the IDX files;
+  ``cnnlab.augmentation`` moves batches of images on the device)
 - ``cnnlab.devices``    cuda, mps or cpu, and which precision suits it
 - ``cnnlab.train``      ``fit``, ``evaluate``, ``predict`` (with ``cnnlab.history``
   and ``cnnlab.checkpoints``)

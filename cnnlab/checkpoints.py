@@ -2,7 +2,8 @@
 
 A checkpoint is a plain dict: the model's ``state_dict``, the optimizer's (and the
 learning-rate scheduler's) state, the epoch it was taken after, and the history so
-far. It holds only tensors, numbers, strings, lists and dicts, so it loads with
+far (whose ``val_accuracy`` chose the epoch). It holds only tensors, numbers, strings, lists
+and dicts, so it loads with
 ``torch.load(path, weights_only=True)``, which cannot run code hidden in a file.
 
 It is written to a temporary file next to ``path`` and then renamed onto it: the
@@ -27,7 +28,14 @@ from typing import Any
 import torch
 from torch import nn
 
-FORMAT = "cnnlab-checkpoint-1"
+FORMAT = "cnnlab-checkpoint-2"
+"""Checkpoints whose epoch was chosen on a validation split (history: ``val_loss``, ``val_accuracy``)."""
+TEST_SELECTED_FORMAT = "cnnlab-checkpoint-1"
+"""Checkpoints written before cnnlab had validation splits: their epoch was chosen on the test data.
+They still load (the weights are fine); ``fit(resume=True)`` refuses them."""
+RETRAIN_HINT = ("its epoch was chosen on the test data (cnnlab before validation splits), so its test "
+                "accuracy is optimistic. Retrain to choose on validation data: fit(model, train, val, ...) "
+                "with train, val = split_validation(train), or python -m cnnlab train --checkpoint FILE")
 
 
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, *, epoch: int,
@@ -67,7 +75,8 @@ def load_checkpoint(path: str | os.PathLike, model: nn.Module | None = None,
                     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None) -> dict[str, Any]:
     """Read a checkpoint (``weights_only=True``) and put its states into the objects given.
 
-    Returns the whole dict. The model must be of the class that was saved.
+    Returns the whole dict. The model must be of the class that was saved. Checkpoints of
+    the older format :data:`TEST_SELECTED_FORMAT` load too; check ``checkpoint["format"]``.
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "model.pt"
@@ -85,7 +94,7 @@ def load_checkpoint(path: str | os.PathLike, model: nn.Module | None = None,
     except Exception as error:  # a truncated zip, a pickle with code in it, a file of another format
         raise ValueError(f"{path} is not a readable checkpoint ({type(error).__name__}: "
                          f"{str(error).splitlines()[0][:200]}). Fix: train again to rewrite it.") from None
-    if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") not in (FORMAT, TEST_SELECTED_FORMAT):
         raise ValueError(f"{path} is not a cnnlab checkpoint (no format {FORMAT!r}); a bare state_dict loads "
                          "with model.load_state_dict(torch.load(path, weights_only=True))")
     if model is not None:

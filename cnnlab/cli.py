@@ -5,8 +5,10 @@
     python -m cnnlab train --model LeNet5 --dataset mnist --epochs 5 --checkpoint lenet5.pt
     python -m cnnlab evaluate --checkpoint lenet5.pt
 
-``train`` keeps the best epoch in the checkpoint; ``evaluate`` rebuilds the model
-named in it and tests it on the test split of the data set it was trained on.
+``train`` holds out a validation split from the training images (``--val-fraction``,
+stratified, seeded by ``--seed``), keeps the epoch with the best validation accuracy in the
+checkpoint, and then tests that epoch once on the test split. ``evaluate`` rebuilds the
+model named in a checkpoint and tests it on the test split of the data set it was trained on.
 
 >>> parser = build_parser()
 >>> parser.parse_args(["train", "--epochs", "2"]).model
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 
-from cnnlab.checkpoints import load_checkpoint
-from cnnlab.data import FASHION_MNIST_CLASSES, ImageSplit, load_fashion_mnist, load_mnist
+from cnnlab.checkpoints import RETRAIN_HINT, TEST_SELECTED_FORMAT, load_checkpoint
+from cnnlab.data import FASHION_MNIST_CLASSES, ImageSplit, load_fashion_mnist, load_mnist, split_validation
 from cnnlab.devices import check_device, pick_device
 from cnnlab.models import MODELS
 from cnnlab.train import BATCH_SIZE, TrainingDiverged, evaluate, fit
@@ -55,12 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Train and evaluate the cnnlab book's networks.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{train,evaluate}")
 
-    train = commands.add_parser("train", help="train a model, keeping the best epoch in a checkpoint",
+    train = commands.add_parser("train", help="train a model, keeping the best epoch on validation data",
                                 description="Train a model of the book on MNIST or Fashion-MNIST.")
     train.add_argument("--model", choices=sorted(MODELS), default="LeNet5", help="network (default: LeNet5)")
     train.add_argument("--dataset", choices=sorted(DATASETS), default="mnist", help="data (default: mnist)")
     train.add_argument("--epochs", type=_positive_int, default=5, help="epochs to train (default: 5)")
-    train.add_argument("--checkpoint", metavar="FILE", help="save the best epoch there (e.g. lenet5.pt)")
+    train.add_argument("--checkpoint", metavar="FILE",
+                       help="save the best epoch (on validation) there (e.g. lenet5.pt)")
+    train.add_argument("--val-fraction", type=_open_fraction, default=0.1,
+                       help="share of the training images held out to choose the epoch (default: 0.1)")
     train.add_argument("--resume", action="store_true", help="continue from --checkpoint if it exists")
     train.add_argument("--batch-size", type=_positive_int, default=BATCH_SIZE,
                        help=f"images per step (default: {BATCH_SIZE})")
@@ -69,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=_positive_float,
                        help="learning rate (default: adam 0.004·√(batch size / 256), sgd 0.01)")
     train.add_argument("--momentum", type=_fraction, default=0.9, help="sgd momentum (default: 0.9)")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="random seed of the weights, the shuffling and the validation split (default: 0)")
     _add_common(train)
     train.add_argument("--quiet", action="store_true", help="no progress bars")
     train.set_defaults(run=_train)
@@ -131,6 +139,13 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _open_fraction(text: str) -> float:
+    value = _fraction(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be above 0: the best epoch is chosen on the validation part")
+    return value
+
+
 def _load(dataset: str, arguments: argparse.Namespace) -> tuple[ImageSplit, ImageSplit]:
     return DATASETS[dataset](arguments.data, download=False if arguments.offline else None)
 
@@ -138,19 +153,27 @@ def _load(dataset: str, arguments: argparse.Namespace) -> tuple[ImageSplit, Imag
 def _train(arguments: argparse.Namespace) -> int:
     device = pick_device(arguments.device)
     train, test = _load(arguments.dataset, arguments)
+    train, val = split_validation(train, arguments.val_fraction, seed=arguments.seed)
+    print(f"{len(train):,} training images, {len(val):,} held out for validation, "
+          f"{len(test):,} test images (used once, at the end)")
     torch.manual_seed(arguments.seed)
     model = MODELS[arguments.model]()
     optimizer, lr = None, arguments.lr
     if arguments.optimizer == "sgd":
         optimizer = torch.optim.SGD(model.parameters(), lr=lr or 0.01, momentum=arguments.momentum)
         lr = None
-    history = fit(model, train, test, epochs=arguments.epochs, optimizer=optimizer, lr=lr,
-                  batch_size=arguments.batch_size, device=device, checkpoint=arguments.checkpoint,
-                  resume=arguments.resume, seed=arguments.seed, progress=not arguments.quiet)
-    print(history)
-    best = history.best()
-    saved = f", saved in {arguments.checkpoint}" if arguments.checkpoint else ""
-    print(f"Best: epoch {best.epoch}, test accuracy {best.test_accuracy:.2%}{saved}")
+    with tempfile.TemporaryDirectory(prefix="cnnlab-") as folder:
+        checkpoint = arguments.checkpoint or str(Path(folder) / "best.pt")
+        history = fit(model, train, val, epochs=arguments.epochs, optimizer=optimizer, lr=lr,
+                      batch_size=arguments.batch_size, device=device, checkpoint=checkpoint,
+                      resume=arguments.resume, seed=arguments.seed, progress=not arguments.quiet)
+        print(history)
+        best = history.best()
+        saved = f", saved in {arguments.checkpoint}" if arguments.checkpoint else ""
+        print(f"Best: epoch {best.epoch}, val accuracy {best.val_accuracy:.2%}{saved}")
+        load_checkpoint(checkpoint, model)  # the chosen epoch, tested once
+    loss, accuracy = evaluate(model.to(device), test)
+    print(f"Test accuracy of epoch {best.epoch}: {accuracy:.2%} on {len(test):,} images ({test.name})")
     return 0
 
 
@@ -169,6 +192,14 @@ def _evaluate(arguments: argparse.Namespace) -> int:
     load_checkpoint(arguments.checkpoint, model)
     model.to(device)
     loss, accuracy = evaluate(model, test)
+    if checkpoint["format"] == TEST_SELECTED_FORMAT:
+        print(f"Note: {arguments.checkpoint} is an old checkpoint: {RETRAIN_HINT}.")
+    else:
+        epoch = checkpoint["epoch"]
+        chosen = next((stats for stats in checkpoint["history"] if stats["epoch"] == epoch), None)
+        if chosen is not None:
+            print(f"epoch {checkpoint['epoch']} was chosen on validation data: "
+                  f"val accuracy {chosen['val_accuracy']:.2%} ({checkpoint.get('val_data', 'validation')})")
     print(f"{name} from epoch {checkpoint['epoch']} of {arguments.checkpoint}: "
           f"test loss {loss:.4f}, test accuracy {accuracy:.2%} on {len(test):,} images ({test.name})")
     return 0

@@ -20,7 +20,9 @@ and a line of output says so.
 
 Training reads batches straight from tensors: move a split to the device once with
 :meth:`ImageSplit.to`, draw batches with :meth:`ImageSplit.batches`, and apply
-:func:`normalize` to each batch there.
+:func:`normalize` to each batch there. :func:`split_validation` holds out a validation split
+from the training images (to choose epochs and settings on, never on the test split), and
+:func:`augment` makes every training batch randomly shifted, rotated and scaled, on the device.
 
 >>> split = ImageSplit(torch.zeros(6, 1, 28, 28, dtype=torch.uint8), torch.arange(6) % 2,
 ...                    classes=["even", "odd"], name="toy", source="zeros")
@@ -44,6 +46,7 @@ import numpy as np
 import torch
 from torchvision import datasets
 
+from cnnlab.augmentation import RandomAffine
 from cnnlab.idx import find_idx_files, install_idx_files
 
 MNIST_MEAN = 0.1307
@@ -70,6 +73,7 @@ class ImageSplit:
     Indexing gives ``(image, label)`` with a float image in [0, 1], as torchvision's
     ``ToTensor`` does (then ``transform``, if given), so a ``DataLoader`` works on a split
     too. Training in cnnlab uses :meth:`batches` instead, which is much faster.
+    ``augmentation`` (set by :func:`augment`) transforms every shuffled batch.
 
     >>> split = ImageSplit(torch.full((3, 1, 28, 28), 255, dtype=torch.uint8), torch.tensor([0, 1, 1]),
     ...                    classes=["a", "b"], name="toy", source="test")
@@ -84,6 +88,7 @@ class ImageSplit:
     name: str
     source: str
     transform: Callable[[torch.Tensor], torch.Tensor] | None = None
+    augmentation: RandomAffine | None = None
 
     def __post_init__(self) -> None:
         images, labels = self.images, self.labels
@@ -107,8 +112,9 @@ class ImageSplit:
         return (self.transform(image) if self.transform else image), int(self.labels[index])
 
     def __repr__(self) -> str:
+        augmented = f", augmented by {self.augmentation}" if self.augmentation else ""
         return (f"ImageSplit({self.name!r}, {len(self):,} images of {tuple(self.images.shape[1:])}, "
-                f"{len(self.classes)} classes, on {self.device}, from {self.source})")
+                f"{len(self.classes)} classes, on {self.device}, from {self.source}{augmented})")
 
     @property
     def device(self) -> torch.device:
@@ -148,7 +154,9 @@ class ImageSplit:
         """Yield ``(images, labels)`` batches, slices of the tensors on the split's device.
 
         With ``shuffle``, each call draws a new permutation, on the device (give a
-        ``generator`` on that device for a fixed order). The last batch may be smaller.
+        ``generator`` on that device for a fixed order), and an augmented split
+        (:func:`augment`) transforms each batch afresh; ``shuffle=False``, how cnnlab
+        evaluates, gives the images as they are. The last batch may be smaller.
         No per-image Python work: one indexing operation per batch.
 
         >>> split = ImageSplit(torch.zeros(5, 1, 2, 2, dtype=torch.uint8), torch.arange(5),
@@ -165,7 +173,65 @@ class ImageSplit:
         order = torch.randperm(len(self), device=self.device, generator=generator)
         for start in range(0, len(self), batch_size):
             chosen = order[start:start + batch_size]
-            yield self.images[chosen], self.labels[chosen]
+            images = self.images[chosen]
+            if self.augmentation is not None:
+                images = self.augmentation(images, generator)
+            yield images, self.labels[chosen]
+
+
+def split_validation(split: ImageSplit, fraction: float = 0.1, *,
+                     seed: int = 0) -> tuple[ImageSplit, ImageSplit]:
+    """``(train, val)``: a seeded, stratified ``fraction`` of ``split`` held out for validation.
+
+    Chapter 9. Choose the epoch, the learning rate, anything, by the accuracy on ``val``; the
+    test split stays untouched until the one final evaluation. Every class keeps its
+    share in both parts (:func:`stratified_split`); the same ``seed`` gives the same parts.
+
+    >>> split = ImageSplit(torch.zeros(20, 1, 2, 2, dtype=torch.uint8), torch.arange(20) % 2,
+    ...                    ["even", "odd"], "toy", "zeros")
+    >>> train, val = split_validation(split, fraction=0.2, seed=0)
+    >>> len(train), len(val), val.labels.bincount().tolist(), val.name
+    (16, 4, [2, 2], 'toy validation')
+    """
+    if not isinstance(split, ImageSplit):
+        raise TypeError(f"split_validation takes an ImageSplit (e.g. the train of load_mnist()), "
+                        f"got {type(split).__name__}")
+    if not (isinstance(fraction, float | int) and 0 < fraction < 1):
+        raise ValueError(f"fraction must be between 0 and 1 (0.1 holds out 10 %), got {fraction!r}")
+    train_index, val_index = stratified_split(split.labels.cpu(), test_fraction=fraction, seed=seed)
+    if len(val_index) == 0 or len(train_index) == 0:
+        raise ValueError(f"fraction={fraction} of {len(split):,} images leaves a part empty: "
+                         "choose a fraction that holds out at least one image per class")
+    parts = []
+    for part, index, share in (("train", train_index, 1 - fraction), ("validation", val_index, fraction)):
+        index = index.to(split.device)
+        parts.append(replace(split, images=split.images[index], labels=split.labels[index],
+                             name=f"{split.name} {part}" if part == "validation" else split.name,
+                             source=f"{share:.0%} of {split.source} (stratified, seed {seed})"))
+    return parts[0], parts[1]
+
+
+def augment(split: ImageSplit, *, degrees: float = 10.0, shift: float = 0.1, scale: float = 0.1,
+            strength: float = 1.0) -> ImageSplit:
+    """The same split, whose training batches are randomly rotated, shifted and scaled, on the device.
+
+    Chapter 9b. Each shuffled batch (what ``fit`` trains on) is transformed afresh, each
+    image by its own random amount, a new draw every epoch, in one batched call
+    (:class:`cnnlab.augmentation.RandomAffine`); evaluation batches (``shuffle=False``) are
+    left alone. ``degrees``: largest rotation; ``shift``: largest shift as a fraction of
+    the image size; ``scale``: largest change of size; ``strength`` multiplies all three
+    (0: no change). Labels stay as they are: a digit moved by two pixels is the same digit.
+
+    >>> split = ImageSplit(torch.zeros(4, 1, 28, 28, dtype=torch.uint8), torch.arange(4),
+    ...                    list("0123"), "toy", "zeros")
+    >>> augment(split, strength=0.5).augmentation
+    RandomAffine(degrees=5.0, shift=0.05, scale=0.05)
+    """
+    if not isinstance(split, ImageSplit):
+        raise TypeError(f"augment takes an ImageSplit, got {type(split).__name__}")
+    if not (isinstance(strength, int | float) and strength >= 0):
+        raise ValueError(f"strength must be a number ≥ 0 (1 = the given amounts, 0 = none), got {strength!r}")
+    return replace(split, augmentation=RandomAffine(degrees * strength, shift * strength, scale * strength))
 
 
 def normalize(images: torch.Tensor) -> torch.Tensor:

@@ -1,7 +1,9 @@
 """Training: choosing a device, ``fit``, ``evaluate`` and ``predict``.
 
 ``fit`` is the training loop of the source tutorials (forward, loss, ``zero_grad``, ``backward``,
-``step``, then a test after each epoch, keeping the best model), made fast and safe:
+``step``), made fast and safe, and honest: after each epoch it measures the model on a
+*validation* split held out from the training images (``cnnlab.data.split_validation``) and
+keeps the best epoch by that; the test split is evaluated once, after training, with ``evaluate``.
 
 - batches come from tensors already on the device (:meth:`ImageSplit.batches`),
   not from a ``DataLoader`` that converts one image at a time;
@@ -9,13 +11,15 @@
   at every step, only a few times per epoch to update the progress bar;
 - on CUDA and on CPUs with bfloat16 units, channels-last memory and mixed precision;
 - a NaN or infinite loss stops training with a hint, instead of 50 epochs of ``nan``;
-- the best epoch is saved atomically and training can resume from it.
+- the best epoch (on validation) is saved atomically and training can resume from it;
+- an augmented split (``cnnlab.data.augment``) is used as it is: its batches are transformed on the device.
 
->>> from cnnlab.data import ImageSplit
->>> images = torch.randint(0, 256, (64, 1, 28, 28), dtype=torch.uint8)
->>> data = ImageSplit(images, torch.randint(0, 10, (64,)), [str(i) for i in range(10)], "noise", "random")
+>>> from cnnlab.data import ImageSplit, split_validation
+>>> images = torch.randint(0, 256, (80, 1, 28, 28), dtype=torch.uint8)
+>>> data = ImageSplit(images, torch.arange(80) % 10, [str(i) for i in range(10)], "noise", "random")
+>>> train, val = split_validation(data, fraction=0.2, seed=0)
 >>> model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
->>> history = fit(model, data, data, epochs=2, batch_size=16, progress=False, device="cpu")
+>>> history = fit(model, train, val, epochs=2, batch_size=16, progress=False, device="cpu")
 >>> len(history), history[-1].epoch
 (2, 2)
 """
@@ -37,10 +41,10 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from cnnlab.checkpoints import load_checkpoint, save_checkpoint
+from cnnlab.checkpoints import RETRAIN_HINT, TEST_SELECTED_FORMAT, load_checkpoint, save_checkpoint
 from cnnlab.data import ImageSplit, normalize
 from cnnlab.devices import autocast_dtype, check_device, pick_device
-from cnnlab.history import EpochStats, History, TrainingDiverged
+from cnnlab.history import EpochStats, History, TrainingDiverged, stop_if_diverged
 
 __all__ = ["BATCH_SIZE", "PEAK_LR_AT_256", "EpochStats", "Evaluation", "History", "Prediction",
            "TrainingDiverged", "evaluate", "fit", "pick_device", "predict"]
@@ -57,14 +61,19 @@ PEAK_LR_AT_256 = 4e-3
 # ---------------------------------------------------------------- training
 
 
-def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
+def fit(model: nn.Module, train: ImageSplit, val: ImageSplit, *, epochs: int,
         optimizer: torch.optim.Optimizer | None = None, loss_fn: LossFunction | None = None,
         scheduler: torch.optim.lr_scheduler.LRScheduler | None = None, batch_size: int = BATCH_SIZE,
         lr: float | None = None, device: str | torch.device | None = None,
         checkpoint: str | os.PathLike | None = None, resume: bool = False, seed: int | None = None,
         progress: bool = True, channels_last: bool | None = None,
         mixed_precision: bool | None = None) -> History:
-    """Train ``model`` on ``train`` for ``epochs`` epochs, testing on ``test`` after each; return the history.
+    """Train ``model`` on ``train`` for ``epochs`` epochs, scoring on ``val`` after each, return the history.
+
+    Chapter 9. ``val`` is a validation split held out from the training images
+    (``train, val = split_validation(train)``): the best epoch is chosen on it. Never pass
+    the test split here: choosing on it makes its accuracy optimistic. Test once, at the
+    end, with :func:`evaluate`.
 
     Defaults, chosen by measuring LeNet-5 on Fashion-MNIST on 2 CPU cores
     (``benchmarks/train_speed.py``):
@@ -90,7 +99,7 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
     ``scheduler`` if any: stepped after every epoch like the source tutorials' ``StepLR``, or
     after every batch for ``OneCycleLR`` and ``CyclicLR``, which count batches.
 
-    ``checkpoint``: a file where the best epoch (highest test accuracy) is saved,
+    ``checkpoint``: a file where the best epoch (highest validation accuracy) is saved,
     atomically. ``resume=True`` continues from that file when it exists, up to
     ``epochs`` epochs in all. ``seed`` seeds torch (shuffling, dropout); seed the
     model's creation yourself for identical starting weights. ``progress`` shows a
@@ -105,13 +114,13 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
     Traceback (most recent call last):
     ValueError: the model does not accept a batch of images of shape (8, 1, 28, 28): ...
     """
-    _check_fit_arguments(train, test, epochs, batch_size, lr, optimizer)
+    _check_fit_arguments(train, val, epochs, batch_size, lr, optimizer)
     was_training = model.training
     device = check_device(device, "fit(device=...)") if device is not None else pick_device(verbose=False)
     if seed is not None:
         torch.manual_seed(seed)
     model.to(device)
-    train, test = train.to(device), test.to(device)
+    train, val = train.to(device), val.to(device)
     channels_last = _choose_memory_format(model, train, device, channels_last, progress)
     precision = autocast_dtype(device, mixed_precision)
     autocast = (lambda: torch.autocast(device.type, dtype=precision)) if precision else nullcontext
@@ -156,15 +165,15 @@ def fit(model: nn.Module, train: ImageSplit, test: ImageSplit, *, epochs: int,
                 learning_rate = optimizer.param_groups[0]["lr"]
                 if scheduler is not None and not per_batch:
                     scheduler.step()
-                test_loss, test_accuracy = _evaluate(model, test, loss_fn, channels_last)
+                val_loss, val_accuracy = _evaluate(model, val, loss_fn, channels_last)
                 bar.set_postfix(loss=f"{train_loss:.4f}", acc=f"{train_accuracy:.2%}",
-                                test_acc=f"{test_accuracy:.2%}")
-            history.append(EpochStats(epoch, train_loss, train_accuracy, test_loss, test_accuracy,
+                                val_acc=f"{val_accuracy:.2%}")
+            history.append(EpochStats(epoch, train_loss, train_accuracy, val_loss, val_accuracy,
                                       learning_rate, time.perf_counter() - start, images_per_second))
             if checkpoint is not None and history.best() is history[-1]:
                 save_checkpoint(checkpoint, model, epoch=epoch, optimizer=optimizer, scheduler=scheduler,
                                 history=[asdict(stats) for stats in history], classes=list(train.classes),
-                                train_data=train.name, test_data=test.name)
+                                train_data=train.name, val_data=val.name)
     finally:
         model.to(memory_format=torch.contiguous_format)  # give the model back as it came
         model.train(was_training)
@@ -189,16 +198,16 @@ def _train_epoch(train: ImageSplit, batch_size: int, train_step: TrainStep, bar:
         bar.update(len(labels))
         if step % refresh_every == 0:  # the only waits for the device during an epoch
             running_loss = (loss_sum / seen).item()
-            _stop_if_diverged(running_loss, epoch, step, optimizer, history)
+            stop_if_diverged(running_loss, epoch, step, optimizer.param_groups[0]["lr"], history)
             bar.set_postfix(loss=f"{running_loss:.4f}", acc=f"{correct.item() / seen:.2%}")
     mean_loss = (loss_sum / seen).item()
-    _stop_if_diverged(mean_loss, epoch, step, optimizer, history)
+    stop_if_diverged(mean_loss, epoch, step, optimizer.param_groups[0]["lr"], history)
     return mean_loss, correct.item() / seen
 
 
-def _check_fit_arguments(train: ImageSplit, test: ImageSplit, epochs: int, batch_size: int,
+def _check_fit_arguments(train: ImageSplit, val: ImageSplit, epochs: int, batch_size: int,
                          lr: float | None, optimizer: torch.optim.Optimizer | None) -> None:
-    for name, split in (("train", train), ("test", test)):
+    for name, split in (("train", train), ("val", val)):
         if not isinstance(split, ImageSplit):
             raise TypeError(f"{name} must be an ImageSplit (from cnnlab.data.load_mnist() and friends), "
                             f"got {type(split).__name__}")
@@ -276,28 +285,19 @@ def _prepare(images: torch.Tensor, channels_last: bool) -> torch.Tensor:
     return inputs.contiguous(memory_format=torch.channels_last) if channels_last else inputs
 
 
-def _stop_if_diverged(loss: float, epoch: int, step: int, optimizer: torch.optim.Optimizer,
-                      history: History) -> None:
-    if math.isfinite(loss):
-        return
-    lr = optimizer.param_groups[0]["lr"]
-    raise TrainingDiverged(
-        f"training stopped: the loss became {loss} in epoch {epoch}, by step {step}, at learning rate "
-        f"{lr:g}. The learning rate is probably too high: try 10× lower (lr={lr / 10:g}). If that does "
-        f"not help, look for NaN in the inputs, or a loss_fn that takes the log of 0.", history)
-
-
 def _resume(path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
             scheduler: torch.optim.lr_scheduler.LRScheduler | None, progress: bool) -> History:
     if not path.exists():
         if progress:
             print(f"No checkpoint at {path} yet: training from epoch 1")
         return History()
+    if load_checkpoint(path)["format"] == TEST_SELECTED_FORMAT:
+        raise ValueError(f"cannot resume from {path}: {RETRAIN_HINT} (without resume=True)")
     checkpoint = load_checkpoint(path, model, optimizer, scheduler)
     history = History(EpochStats(**stats) for stats in checkpoint["history"])
     if progress:
-        print(f"Resuming from {path}: epoch {checkpoint['epoch']}, test accuracy "
-              f"{history[-1].test_accuracy:.2%}" if history else f"Resuming from {path}")
+        print(f"Resuming from {path}: epoch {checkpoint['epoch']}, validation accuracy "
+              f"{history[-1].val_accuracy:.2%}" if history else f"Resuming from {path}")
     return history
 
 

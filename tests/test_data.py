@@ -11,6 +11,7 @@ import importlib
 import importlib.resources
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,16 +22,19 @@ from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
 from cnnlab import data
+from cnnlab.augmentation import RandomAffine, affine
 from cnnlab.data import (
     FASHION_MNIST_CLASSES,
     MNIST_MEAN,
     MNIST_STD,
     SAMPLE_ANNOUNCEMENT,
     ImageSplit,
+    augment,
     data_root,
     load_fashion_mnist,
     load_mnist,
     normalize,
+    split_validation,
     stratified_split,
 )
 from cnnlab.idx import save_idx
@@ -328,3 +332,124 @@ def test_normalize_uses_mnists_mean_and_std_for_bytes_and_floats():
     assert torch.allclose(normalize(pixels.float() / 255), expected, atol=1e-6)
     with pytest.raises(TypeError, match="uint8 .* or float"):
         normalize(pixels.long())
+
+
+# ---------------------------------------------------------------- validation split
+
+
+def numbered_split(count: int = 400, classes: int = 10) -> ImageSplit:
+    """``count`` images whose first two pixels spell their index; labels cycle through the classes."""
+    images = torch.zeros(count, 1, 28, 28, dtype=torch.uint8)
+    index = torch.arange(count)
+    images[:, 0, 0, 0], images[:, 0, 0, 1] = (index // 256).to(torch.uint8), (index % 256).to(torch.uint8)
+    return ImageSplit(images, index % classes, [str(c) for c in range(classes)], "numbered", "constructed")
+
+
+def indices(split: ImageSplit) -> list[int]:
+    return (split.images[:, 0, 0, 0].long() * 256 + split.images[:, 0, 0, 1].long()).tolist()
+
+
+def test_the_validation_split_is_held_out_stratified_and_seeded():
+    split = numbered_split(400)
+    train, val = split_validation(split, fraction=0.1, seed=0)
+    assert len(train) == 360 and len(val) == 40
+    assert set(indices(train)).isdisjoint(indices(val))  # no image in both
+    assert sorted(indices(train) + indices(val)) == list(range(400))  # and none lost
+    assert val.labels.bincount(minlength=10).tolist() == [4] * 10  # every class keeps its share
+    assert train.labels.bincount(minlength=10).tolist() == [36] * 10
+    for part in (train, val):  # labels still belong to their images
+        assert (torch.tensor(indices(part)) % 10).tolist() == part.labels.tolist()
+    again_train, again_val = split_validation(split, fraction=0.1, seed=0)
+    assert indices(again_val) == indices(val) and indices(again_train) == indices(train)
+    assert set(indices(split_validation(split, fraction=0.1, seed=1)[1])) != set(indices(val))
+    assert val.name == "numbered validation" and train.name == "numbered"
+    assert "10% of constructed (stratified, seed 0)" == val.source
+
+
+def test_the_offline_sample_keeps_its_test_digits_out_of_the_validation_split(capsys):
+    train, test = load_mnist()
+    capsys.readouterr()
+    train_part, val = split_validation(train, fraction=0.1, seed=0)
+    assert (len(train_part), len(val), len(test)) == (3600, 400, 1000)
+    test_rows = {bytes(image.flatten().tolist()) for image in test.images}
+    assert not any(bytes(image.flatten().tolist()) in test_rows for image in val.images)
+
+
+def test_bad_validation_fractions_are_refused():
+    split = numbered_split(40)
+    for fraction in (0, 1, 1.5, -0.1):
+        with pytest.raises(ValueError, match="fraction must be between 0 and 1"):
+            split_validation(split, fraction=fraction)
+    with pytest.raises(ValueError, match="leaves a part empty"):
+        split_validation(split, fraction=0.01)
+    with pytest.raises(TypeError, match="takes an ImageSplit"):
+        split_validation(split.images)
+
+
+# ---------------------------------------------------------------- augmentation
+
+
+def bar_digits(count: int = 64) -> ImageSplit:
+    """Bright vertical bars at different places: images that a move visibly changes."""
+    images = torch.zeros(count, 1, 28, 28, dtype=torch.uint8)
+    for i in range(count):
+        images[i, 0, 6:22, 8 + i % 12:11 + i % 12] = 255
+    return ImageSplit(images, torch.arange(count) % 10, [str(c) for c in range(10)], "bars", "constructed")
+
+
+def epoch_by_label(split: ImageSplit, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """One epoch of shuffled (augmented) batches, put back in the original order via unique labels."""
+    images, labels = zip(*split.batches(16, generator=generator), strict=True)
+    images, labels = torch.cat(images), torch.cat(labels)
+    order = labels.argsort()
+    return images[order], labels[order]
+
+
+def test_augmented_batches_keep_shape_dtype_device_and_labels_and_change_every_epoch():
+    split = bar_digits()
+    split = replace(split, labels=torch.arange(len(split)), classes=[str(c) for c in range(len(split))])
+    augmented = augment(split)
+    generator = torch.Generator().manual_seed(0)
+    first, labels = epoch_by_label(augmented, generator)
+    second, labels_again = epoch_by_label(augmented, generator)
+    assert first.shape == split.images.shape and first.dtype == torch.uint8 and first.device == split.device
+    assert labels.tolist() == labels_again.tolist() == split.labels.tolist()  # every image once, label kept
+    moved = (first != split.images).flatten(1).any(dim=1)
+    assert moved.float().mean() > 0.9  # nearly every image is changed ...
+    assert not torch.equal(first, second)  # ... and differently each epoch
+    assert (first.float().sum((1, 2, 3)) / split.images.float().sum((1, 2, 3))).sub(1).abs().max() < 0.5
+    # evaluation batches (shuffle=False) are the images as they are
+    plain = torch.cat([images for images, _ in augmented.batches(16, shuffle=False)])
+    assert torch.equal(plain, split.images)
+
+
+def test_augmentation_at_strength_0_gives_the_images_back():
+    split = bar_digits()
+    augmented = augment(split, strength=0)
+    images = torch.cat([images for images, _ in augmented.batches(len(split), shuffle=True)])
+    as_bytes = [sorted(map(bytes, batch.flatten(1).tolist())) for batch in (images, split.images)]
+    assert as_bytes[0] == as_bytes[1]
+    assert augment(split, strength=0.5).augmentation == RandomAffine(5.0, 0.05, 0.05)
+    with pytest.raises(ValueError, match="strength must be a number ≥ 0"):
+        augment(split, strength=-1)
+    with pytest.raises(ValueError, match="degrees must be a number from 0 to 180"):
+        augment(split, degrees=500)
+
+
+def test_the_moves_are_exact_where_pixels_land_on_pixels():
+    generator = torch.Generator().manual_seed(0)
+    image = torch.randint(0, 256, (1, 1, 28, 28), dtype=torch.uint8, generator=generator)
+    zero, one = torch.zeros(1), torch.ones(1)
+    quarter_turn = affine(image, torch.full((1,), torch.pi / 2), one, zero, zero)
+    assert torch.equal(quarter_turn, torch.rot90(image, k=-1, dims=(2, 3)))  # clockwise on screen
+    right_down = affine(image, zero, one, 3 * 2 / 28 * one, -2 * 2 / 28 * one)  # 3 right, 2 up
+    expected = torch.zeros_like(image)
+    expected[..., :26, 3:] = image[..., 2:, :25]
+    assert torch.equal(right_down, expected)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
+def test_augmentation_runs_on_the_gpu():
+    augmented = augment(bar_digits().to("cuda"))
+    images, labels = next(augmented.batches(16))
+    assert images.device.type == "cuda" and images.dtype == torch.uint8 and labels.device.type == "cuda"

@@ -183,20 +183,22 @@ def test_ex9_4_hints(answer, hint) -> None:
 def test_ex9_5_right_answer_is_what_fits_history_calls_best() -> None:
     history = History()
     saved = None
-    epochs = zip(ch09.EX5_TEST_ACCURACY, ch09.EX5_TRAIN_LOSS, strict=True)
+    epochs = zip(ch09.EX5_VAL_ACCURACY, ch09.EX5_TRAIN_LOSS, strict=True)
     for epoch, (accuracy, loss) in enumerate(epochs, start=1):
         history.append(EpochStats(epoch, loss, 0.9, loss, accuracy, 1e-3, 1.0, 1000.0))
         if history.best() is history[-1]:  # the rule fit uses to save a checkpoint
             saved = epoch
-    assert saved == history.best().epoch
+    assert saved == history.best().epoch == 4
     assert ch09.ex9_5(saved)
     assert not ch09.ex9_5(len(history))
+    test_peak = max(range(7), key=lambda i: ch09.EX5_TEST_ACCURACY[i]) + 1
+    assert test_peak != saved  # the exercise is about the difference
 
 
 @pytest.mark.parametrize(("answer", "hint"), [
-    (7, "last epoch"), (6, "only equals the record"), (4, "list positions from 0"),
-    (3, "a later epoch beat it"), (1, "highest test accuracy"), (0, "epochs 1 to 7"), (8, "epochs 1 to 7"),
-    ("five", "an epoch number"),
+    (6, "highest *test* accuracy"), (7, "last epoch"), (5, "only equals the record"),
+    (3, "list positions from 0"), (1, "highest validation accuracy"), (0, "epochs 1 to 7"),
+    (8, "epochs 1 to 7"), ("five", "an epoch number"),
 ])
 def test_ex9_5_hints(answer, hint) -> None:
     feedback = ch09.ex9_5(answer)
