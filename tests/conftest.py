@@ -1,9 +1,11 @@
 """Shared fixtures: the whole book, built once per test session.
 
-``built_book`` runs ``jupyter-book build --all -W`` from the repository root into a
-temporary folder and returns its ``_build/html``. It needs the vendored JavaScript
-(``make vendor``). To reuse a book you have already built, set ``CNNLAB_BUILT_BOOK`` to
-its ``_build/html`` folder (never in CI).
+``built_book`` builds the book with ``jupyter-book build --all -W`` from the chapters that
+tests/test_chapters.py runs under nbval, with their stored outputs (each chapter executes once
+in the suite), into a temporary folder and returns its html folder; ``student_book`` does the
+same without the solutions. They need the vendored JavaScript (``make vendor``). To reuse a
+book you have already built, set ``CNNLAB_BUILT_BOOK`` (``CNNLAB_STUDENT_BOOK``) to its html
+folder (never in CI).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +24,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = Path(os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,12 +69,6 @@ def toc_files() -> list[str]:
     return [Path(name).with_suffix("").as_posix() for name in files]
 
 
-def jupyter_book() -> list[str]:
-    """The jupyter-book command of the Python running the tests (the project's venv)."""
-    script = Path(sys.executable).with_name("jupyter-book")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book"]
-
-
 EDITABLE = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "in_features", "out_features")
 
 
@@ -107,25 +105,73 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``_build/html`` folder of the whole book, built once (a failed build fails the test)."""
-    reuse = os.environ.get("CNNLAB_BUILT_BOOK")
-    if reuse and not IN_CI:
-        html = Path(reuse)
-        assert (html / "index.html").exists(), f"CNNLAB_BUILT_BOOK={reuse} has no index.html"
-        return html
+def _need_vendor() -> None:
     missing = [name for name in ("require.js", "jupyter-widgets/embed-amd.js", "mathjax/tex-chtml.js")
                if not (ROOT / "vendor" / name).exists()]
     if missing:
         pytest.fail(f"vendor/ lacks {', '.join(missing)}: run `make vendor` (npm ci + scripts/vendor_js.py) "
                     f"before building the book")
-    output = tmp_path_factory.mktemp("book")
-    command = [*jupyter_book(), "build", "--all", "-W", "--path-output", str(output), "."]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600)
-    if result.returncode != 0:
-        pytest.fail(f"`{' '.join(command)}` failed ({result.returncode}):\n"
-                    f"{(result.stdout + result.stderr)[-6000:]}")
-    html = output / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def chapter_copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty folder holding ``book/``: copies of the chapters and the other files of book/.
+
+    tests/test_chapters.py runs the chapters here under nbval, with the built wheel, and
+    ``built_book`` and ``student_book`` are built from these same notebooks with their stored
+    outputs: what nbval validated is what the pages show, and no chapter executes twice.
+    """
+    folder = tmp_path_factory.mktemp("chapters")
+    shutil.copytree(ROOT / "book", folder / "book", ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    return folder
+
+
+def _build_edition(tmp_path_factory: pytest.TempPathFactory, notebooks: Path, student: bool) -> Path:
+    from book_editions import build, source_tree
+
+    _need_vendor()
+    name = "student" if student else "teacher"
+    source = source_tree(tmp_path_factory.mktemp(name) / "src", notebooks, student=student)
+    try:
+        return build(source, source.parent / "html")
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory, chapter_copies: Path) -> Path:
+    """The ``_build/html`` folder of the whole book, built once (a failed build fails the test),
+    from the chapters nbval runs (their stored outputs: ``execute_notebooks: off``)."""
+    reuse = os.environ.get("CNNLAB_BUILT_BOOK")
+    if reuse and not IN_CI:
+        html = Path(reuse)
+        assert (html / "index.html").exists(), f"CNNLAB_BUILT_BOOK={reuse} has no index.html"
+        return html
+    html = _build_edition(tmp_path_factory, chapter_copies, student=False)
     assert (html / "index.html").exists(), f"the build wrote no {html / 'index.html'}"
     return html
+
+
+@pytest.fixture(scope="session")
+def student_book(tmp_path_factory: pytest.TempPathFactory, chapter_copies: Path) -> Path:
+    """The student edition's html folder, built like ``built_book`` without the solution cells."""
+    reuse = os.environ.get("CNNLAB_STUDENT_BOOK")
+    if reuse and not IN_CI:
+        return Path(reuse)
+    return _build_edition(tmp_path_factory, chapter_copies, student=True)
+
+
+@pytest.fixture(scope="session")
+def built_package(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``python -m build``'s sdist and wheel (the wheel built from the sdist), and the wheel
+    installed with ``pip install --no-deps --target``: ``{"sdist", "wheel", "site"}``."""
+    dist = tmp_path_factory.mktemp("dist")
+    command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"python -m build failed:\n{(result.stdout + result.stderr)[-4000:]}")
+    sdist, wheel = next(dist.glob("cnnlab-*.tar.gz")), next(dist.glob("cnnlab-*.whl"))
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    "--target", str(site), str(wheel)], check=True)
+    return {"sdist": sdist, "wheel": wheel, "site": site}

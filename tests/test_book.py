@@ -1,13 +1,16 @@
-"""The book builds with warnings as errors, every page of _toc.yml is there, and no page
-asks a CDN for anything (the browser test checks what pages really load)."""
+"""The book builds with warnings as errors, every page of _toc.yml is there, no page asks a CDN
+for anything (the browser test checks what pages really load), and every launch button opens
+the page's own notebook in the repository."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
-from conftest import toc_files
+import yaml
+from conftest import ROOT, toc_files
 
 pytestmark = pytest.mark.slow
 
@@ -49,3 +52,27 @@ def test_widget_pages_embed_their_state(built_book: Path) -> None:
     assert 'type="application/vnd.jupyter.widget-state+json"' in page
     assert page.count('type="application/vnd.jupyter.widget-view+json"') >= 4
     assert "cnnlab.widgets.shape_explorer.ShapeExplorer" in page
+
+
+def launch_links(page: Path) -> list[str]:
+    """The Colab and Binder links of a built page."""
+    launch = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["launch_buttons"]
+    hosts = tuple(url.rstrip("/") + "/" for url in (launch["colab_url"], launch["binderhub_url"]) if url)
+    return [href for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8"))
+            if href.startswith(hosts)]
+
+
+def test_launch_links_open_the_page_notebook_in_the_repository(built_book: Path) -> None:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    launch, repository = config["launch_buttons"], config["repository"]
+    org_repo = repository["url"].removeprefix("https://github.com/").strip("/")
+    branch = repository["branch"]
+    notebooks = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
+    assert len(notebooks) >= 11
+    for name in notebooks:
+        path = f"{name}.ipynb"
+        assert (ROOT / path).exists()
+        expected = {f"{launch['colab_url']}/github/{org_repo}/blob/{branch}/{path}",
+                    f"{launch['binderhub_url']}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{path}"}
+        links = set(html.unescape(link) for link in launch_links(built_book / f"{name}.html"))
+        assert links == expected, f"{name}.html launches {sorted(links)}, not {sorted(expected)}"

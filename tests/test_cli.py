@@ -20,6 +20,7 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.setenv("CNNLAB_DEVICE", "cpu")
 
 
+@pytest.mark.slow  # trains LeNet-5 for two epochs: `make test`, not `make check`
 def test_train_then_evaluate_on_the_sample(tmp_path, capsys):
     checkpoint = tmp_path / "lenet5.pt"
     assert main(["train", "--model", "LeNet5", "--dataset", "mnist", "--epochs", "2", "--batch-size", "128",
@@ -58,6 +59,7 @@ def test_an_old_checkpoint_is_evaluated_with_a_note_that_says_how_to_retrain(tmp
     assert re.search(r"LeNet5 from epoch 3 of .*: test loss [\d.]+, test accuracy", out)
 
 
+@pytest.mark.slow  # trains an epoch
 def test_sgd_and_a_learning_rate_can_be_chosen(tmp_path, capsys):
     assert main(["train", "--model", "MnistNet", "--epochs", "1", "--optimizer", "sgd", "--lr", "0.05",
                  "--quiet"]) == 0
