@@ -3,6 +3,8 @@
 Each chapter of the book imports what it teaches from here:
 
 - ``cnnlab.shapes``     output-size arithmetic and ``explain`` (chapters 3-5)
+- ``cnnlab.receptive_field`` the receptive field of every layer of a model (chapter 10;
+  the arithmetic is ``cnnlab.shapes.receptive_field``)
 - ``cnnlab.trace``      ``from cnnlab import trace``: every layer's shape, why a model breaks
   and the changes that make it run (the function lives in ``cnnlab.tracing``, its diagnoses
   in ``cnnlab.diagnosis``, its verified repairs in ``cnnlab.repair``)
@@ -16,7 +18,8 @@ Each chapter of the book imports what it teaches from here:
   and ``cnnlab.checkpoints``)
 - ``cnnlab.plots``      training curves, prediction grids, confusion matrices, filters
 - ``cnnlab.figures``    the drawings of grids, channels and networks in the chapters
-- ``cnnlab.widgets``    live explorers that also work in the static book
+- ``cnnlab.widgets``    live explorers, the digit lab and quick checks that also work in the
+  static book
 - ``cnnlab.exercises``  the checkers of every chapter's exercises (``check.ex3_1(...)``)
 - ``python -m cnnlab``  train and evaluate from a terminal (``cnnlab.cli``)
 
