@@ -71,6 +71,9 @@ def source_tree(dest: Path, notebooks: Path, student: bool, root: Path = ROOT) -
         notebook = json.loads(executed.read_text(encoding="utf-8"))
         edition = strip_solutions(notebook) if student else notebook
         (dest / relative).write_text(dump(edition), encoding="utf-8")
+    # the book's own Sphinx extensions (_config.yml: local_extensions) come along
+    if (root / "_ext").is_dir():
+        shutil.copytree(root / "_ext", dest / "_ext")
     (dest / "vendor").symlink_to(root / "vendor", target_is_directory=True)
     return dest
 
