@@ -9,6 +9,7 @@ happen. Screenshots go to the session's temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import socket
@@ -48,20 +49,19 @@ def tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A JupyterLab server on 127.0.0.1 serving one notebook, ``widgets.ipynb``; its URL."""
+@contextlib.contextmanager
+def jupyter_lab(root: Path, name: str, cells: list[str]) -> Iterator[str]:
+    """A JupyterLab server on 127.0.0.1 serving one notebook ``name`` made of ``cells``; its URL."""
     try:
         import jupyterlab  # noqa: F401
     except ImportError:
         need("jupyterlab is not installed (pip install -r requirements-test.txt)")
-    root = tmp_path_factory.mktemp("lab")
     notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {},
-                           "outputs": [], "source": source} for i, source in enumerate(CELLS)],
+                           "outputs": [], "source": source} for i, source in enumerate(cells)],
                 "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                             "language": "python"}},
                 "nbformat": 4, "nbformat_minor": 5}
-    (root / "widgets.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (root / name).write_text(json.dumps(notebook), encoding="utf-8")
     port = free_port()
     log = (root / "server.log").open("w")
     server = subprocess.Popen(
@@ -90,6 +90,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A JupyterLab server on 127.0.0.1 serving one notebook, ``widgets.ipynb``; its URL."""
+    with jupyter_lab(tmp_path_factory.mktemp("lab"), "widgets.ipynb", CELLS) as url:
+        yield url
 
 
 def broken_lenet_with_wide_conv2() -> int:

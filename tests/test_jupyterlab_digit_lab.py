@@ -5,19 +5,13 @@ back in Python as ``lab.image`` (shape (1, 1, 28, 28), floats in [0, 1]), and Py
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import need
-from test_jupyterlab import TOKEN, free_port, tail
+from test_jupyterlab import TOKEN, jupyter_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,45 +27,8 @@ CELLS = [
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A JupyterLab server on 127.0.0.1 serving one notebook, ``digits.ipynb``; its URL."""
-    try:
-        import jupyterlab  # noqa: F401
-    except ImportError:
-        need("jupyterlab is not installed (pip install -r requirements-test.txt)")
-    root = tmp_path_factory.mktemp("lab-digits")
-    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {},
-                           "outputs": [], "source": source} for i, source in enumerate(CELLS)],
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                            "language": "python"}},
-                "nbformat": 4, "nbformat_minor": 5}
-    (root / "digits.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    port = free_port()
-    log = (root / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
-         "--LabApp.extension_manager=readonly"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"jupyter lab stopped:\n{tail(root / 'server.log')}")
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"jupyter lab did not start in 2 minutes:\n{tail(root / 'server.log')}")
+    with jupyter_lab(tmp_path_factory.mktemp("lab-digits"), "digits.ipynb", CELLS) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def test_a_drawn_digit_is_read_back_in_python(browser: Any, lab_server: str, screenshots: Path) -> None:
