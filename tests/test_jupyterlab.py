@@ -92,6 +92,35 @@ def jupyter_lab(root: Path, name: str, cells: list[str]) -> Iterator[str]:
         log.close()
 
 
+@contextlib.contextmanager
+def notebook_page(browser: Any, url: str, notebook: str) -> Iterator[tuple[Any, list[str]]]:
+    """A page with ``notebook`` open in JupyterLab and every cell run; requests off localhost are
+    blocked and listed (the second item, for the test to assert empty)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    off_host: list[str] = []
+
+    def route(route: Any) -> None:
+        target = route.request.url
+        if target.startswith(("data:", "blob:")) or urlparse(target).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            off_host.append(target)
+            route.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(f"{url}/lab/tree/{notebook}?token={TOKEN}")
+        expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=120_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        yield page, off_host
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A JupyterLab server on 127.0.0.1 serving one notebook, ``widgets.ipynb``; its URL."""
@@ -113,24 +142,7 @@ def broken_lenet_with_wide_conv2() -> int:
 def test_widgets_are_live_in_jupyterlab(browser: Any, lab: str, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    off_host: list[str] = []
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            off_host.append(url)
-            route.abort()
-
-    page.route("**/*", route)
-    try:
-        page.goto(f"{lab}/lab/tree/widgets.ipynb?token={TOKEN}")
-        expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=120_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_text("Run All Cells", exact=True).click()
+    with notebook_page(browser, lab, "widgets.ipynb") as (page, off_host):
 
         # Python → widget: cell 2 set kernel_size = 3 after the explorer was drawn.
         explorer = page.locator(".cnnlab-shape-explorer").first
@@ -155,5 +167,3 @@ def test_widgets_are_live_in_jupyterlab(browser: Any, lab: str, screenshots: Pat
         expect(last.locator(".jp-OutputArea-output")).to_contain_text(
             f"python sees 7 [26, 26] {broken_lenet_with_wide_conv2()} 'nn.Linear(800, 120)'", timeout=60_000)
         assert off_host == [], f"requests off localhost: {off_host}"
-    finally:
-        context.close()

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
-from test_jupyterlab import TOKEN, jupyter_lab
+from test_jupyterlab import jupyter_lab, notebook_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,24 +33,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_a_drawn_digit_is_read_back_in_python(browser: Any, lab_server: str, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    off_host: list[str] = []
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            off_host.append(url)
-            route.abort()
-
-    page.route("**/*", route)
-    try:
-        page.goto(f"{lab_server}/lab/tree/digits.ipynb?token={TOKEN}")
-        expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=120_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_text("Run All Cells", exact=True).click()
+    with notebook_page(browser, lab_server, "digits.ipynb") as (page, off_host):
         lab = page.locator(".cnnlab-digit-lab").first
         expect(lab.get_by_test_id("prediction")).to_contain_text("prediction: ", timeout=120_000)
         pad = lab.get_by_test_id("pad")
@@ -75,5 +57,3 @@ def test_a_drawn_digit_is_read_back_in_python(browser: Any, lab_server: str, scr
         expect(last.locator(".jp-OutputArea-output")).to_contain_text(
             f"python sees (1, 1, 28, 28) {total:.3f} True class {shown}", timeout=60_000)
         assert off_host == [], f"requests off localhost: {off_host}"
-    finally:
-        context.close()
