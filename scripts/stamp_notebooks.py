@@ -45,10 +45,10 @@ def book_config(root: Path = ROOT) -> dict:
     return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
 
 
-def toc_notebooks(root: Path = ROOT) -> list[Path]:
-    """Every notebook _toc.yml lists, in its order."""
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """Every page _toc.yml lists, the root first, as paths without extension (``book/intro``)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    names: list[str] = []
+    names = [toc["root"]]
 
     def walk(entries: list[dict]) -> None:
         for entry in entries:
@@ -58,7 +58,12 @@ def toc_notebooks(root: Path = ROOT) -> list[Path]:
                 walk(entry.get(key, []))
 
     walk(toc.get("parts", []) + toc.get("chapters", []))
-    paths = [root / Path(name).with_suffix(".ipynb") for name in [toc["root"], *names]]
+    return [Path(name).with_suffix("").as_posix() for name in names]
+
+
+def toc_notebooks(root: Path = ROOT) -> list[Path]:
+    """Every notebook _toc.yml lists, in its order."""
+    paths = [root / f"{name}.ipynb" for name in toc_pages(root)]
     return [path for path in paths if path.exists()]
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -55,18 +54,9 @@ def browser() -> Iterator[Any]:
 
 def toc_files() -> list[str]:
     """Every page ``_toc.yml`` lists, the root first, as paths without extension (``book/intro``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
+    from stamp_notebooks import toc_pages
 
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [Path(name).with_suffix("").as_posix() for name in files]
+    return toc_pages(ROOT)
 
 
 EDITABLE = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "in_features", "out_features")
