@@ -4,12 +4,13 @@
 # and, named in README's prose:
 #   make student  the book and the chapter notebooks without the solutions (_build/student/)
 #   make check    ruff, unit tests and doctests: no chapters, browser or JupyterLab (about a minute)
+#   make pot      refresh the Chinese edition's catalogs after English edits; report what is left
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: book student test check install vendor lint notebooks stamp clean
+.PHONY: book student test check install vendor lint notebooks stamp pot clean
 
 install: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt requirements-test.txt pyproject.toml
@@ -28,6 +29,8 @@ vendor/.installed: package.json package-lock.json scripts/vendor_js.py $(BIN)/.i
 	touch $@
 
 # Full mode unless CNNLAB_QUICK=1 is set; warnings (including a failing cell) stop the build.
+# Both editions: the English pages in _build/html, then the Chinese edition in _build/html/zh_CN,
+# built from the notebooks the English build has just executed (the same outputs).
 # Executed chapters are kept in Jupyter Book's cache (_build/.jupyter_cache, execute_notebooks:
 # cache): a rebuild runs again only the chapters whose code changed; a fresh clone runs them all.
 # The cache does not know the mode, so switching between quick and full mode empties it.
@@ -37,6 +40,7 @@ book: install vendor
 	@if [ "$$(cat _build/.jupyter_cache.mode 2>/dev/null)" != "$(MODE)" ]; then \
 	  rm -rf _build/.jupyter_cache; echo "$(MODE)" > _build/.jupyter_cache.mode; fi
 	$(BIN)/jupyter-book build --all -W .
+	$(BIN)/python scripts/translations.py chinese
 
 # The student edition, from the chapters `make book` has just executed (nothing runs twice).
 student: book
@@ -49,7 +53,7 @@ lint: install
 # repository); the book and its student edition are built from those same notebooks.
 test: export CNNLAB_QUICK ?= 1
 test: install vendor lint
-	$(BIN)/python -m pytest tests cnnlab scripts
+	$(BIN)/python -m pytest tests cnnlab scripts _ext
 
 check: install lint
 	$(BIN)/python -m pytest -q -m "not slow and not browser" tests cnnlab scripts
@@ -57,6 +61,11 @@ check: install lint
 # Re-execute every chapter in place and store its outputs (what nbval compares against).
 notebooks: install
 	$(BIN)/python scripts/execute_notebooks.py book/*.ipynb
+
+# The Chinese edition's catalogs (locales/zh_CN) after an English edit: new and changed
+# paragraphs are listed as untranslated or fuzzy (scripts/translations.py; `stat`, `check`).
+pot: install
+	$(BIN)/python scripts/translations.py pot
 
 # Setup cell and solution tags on every chapter of _toc.yml (idempotent; see the script).
 stamp: install

@@ -18,6 +18,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -51,13 +52,18 @@ def edition_config(student: bool, root: Path = ROOT) -> dict:
     return config
 
 
-def source_tree(dest: Path, notebooks: Path, student: bool, root: Path = ROOT) -> Path:
+def source_tree(dest: Path, notebooks: Path, student: bool, root: Path = ROOT,
+                edit: Callable[[dict], dict] | None = None) -> Path:
     """Lay out a book at ``dest``: root's config, toc and book/ files, the notebooks taken from
-    ``notebooks`` (same relative paths as in the repository), solutions dropped for students."""
+    ``notebooks`` (same relative paths as in the repository), solutions dropped for students;
+    ``edit`` changes the config further (the Chinese edition sets its language)."""
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "book").mkdir(parents=True)
-    (dest / "_config.yml").write_text(yaml.safe_dump(edition_config(student, root), sort_keys=False,
+    config = edition_config(student, root)
+    if edit is not None:
+        config = edit(config)
+    (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False,
                                                      allow_unicode=True), encoding="utf-8")
     shutil.copy2(root / "_toc.yml", dest / "_toc.yml")
     for path in (root / "book").iterdir():
@@ -74,6 +80,9 @@ def source_tree(dest: Path, notebooks: Path, student: bool, root: Path = ROOT) -
     # the book's own Sphinx extensions (_config.yml: local_extensions) come along
     if (root / "_ext").is_dir():
         shutil.copytree(root / "_ext", dest / "_ext")
+    # the translation catalogs and the term list (the glossary page; the Chinese edition)
+    if (root / "locales").is_dir():
+        shutil.copytree(root / "locales", dest / "locales", ignore=shutil.ignore_patterns("*.mo"))
     (dest / "vendor").symlink_to(root / "vendor", target_is_directory=True)
     return dest
 

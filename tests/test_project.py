@@ -43,7 +43,7 @@ def requirement_lines(path: Path) -> dict[str, str]:
 
 
 # Build and test tools: needed for `make book` and `make test`, not to run the chapters on Binder.
-NOT_ON_BINDER = {"jupyter-book", "nbval"}
+NOT_ON_BINDER = {"jupyter-book", "nbval", "sphinx-intl", "jieba"}
 
 
 def test_binder_installs_what_requirements_txt_says() -> None:
