@@ -55,12 +55,25 @@ def catalogs(folder: Path = CATALOGS) -> list[Path]:
     return sorted(path for path in folder.rglob("*.po") if path.name != "sphinx.po")
 
 
-def status(path: Path) -> CatalogStatus:
-    """Count the catalog's messages: translated, fuzzy and untranslated (the header not counted)."""
+def read_catalog(path: Path) -> Any:
+    """A catalog as babel's ``Catalog`` (``message.string`` is the translation)."""
     from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:
-        catalog = read_po(handle)
+        return read_po(handle)
+
+
+def write_catalog(path: Path, catalog: Any) -> None:
+    """Write ``catalog`` back as sphinx-intl writes it (no line wrapping: a round trip changes nothing)."""
+    from babel.messages.pofile import write_po
+
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+
+
+def status(path: Path) -> CatalogStatus:
+    """Count the catalog's messages: translated, fuzzy and untranslated (the header not counted)."""
+    catalog = read_catalog(path)
     translated = fuzzy = untranslated = 0
     for message in catalog:
         if not message.id:
@@ -136,10 +149,7 @@ def markup(text: str, parser: Any = None) -> tuple[Counter, set[str]]:
 
 def problems(path: Path) -> list[str]:
     """What is wrong with a catalog's translations, one line per message (empty when all is well)."""
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_catalog(path)
     parser = _markdown()
     found = []
     for message in catalog:
