@@ -1,7 +1,7 @@
 """The Chinese edition (issue 14): refresh the translation catalogs, report on them, build the pages.
 
     python scripts/translations.py pot      # `make pot`: catalogs from the English pages, then a report
-    python scripts/translations.py stat     # translated / fuzzy / untranslated per catalog (exit 1 if not all done)
+    python scripts/translations.py stat     # per catalog: translated, fuzzy, untranslated
     python scripts/translations.py check [FILE.po ...]  # what a translation lost: markup, math, code, numbers
     python scripts/translations.py chinese  # _build/html/zh_CN/ from the notebooks `make book` executed
 
