@@ -8,6 +8,7 @@ in the static rendered book, without a kernel and without a network.
 - ``quick_check``      a chapter's quick questions, graded in the page (progress kept per chapter)
 - ``DigitLab``         draw a digit, watch a trained network read it (feature maps, receptive fields)
 
+Their labels speak the page's language, English or Chinese (``i18n.js``; ``set_language``).
 Each is an anywidget whose JavaScript (``*.js`` next to this file) repeats the arithmetic
 of ``cnnlab.shapes``; with a kernel, the Python side computes the same values too.
 
@@ -15,6 +16,7 @@ of ``cnnlab.shapes``; with a kernel, the Python side computes the same values to
 [28, 28]
 """
 
+from cnnlab.widgets.base import set_language
 from cnnlab.widgets.conv_stepper import ConvStepper, conv_stepper
 from cnnlab.widgets.digit_lab import DigitLab
 from cnnlab.widgets.network_stack import NetworkStack, network_stack
@@ -23,4 +25,5 @@ from cnnlab.widgets.quick_check import QuickCheck, quick_check
 from cnnlab.widgets.shape_explorer import ShapeExplorer, shape_explorer
 
 __all__ = ["ConvStepper", "DigitLab", "NetworkStack", "PoolingExplorer", "QuickCheck", "ShapeExplorer",
-           "conv_stepper", "network_stack", "pooling_explorer", "quick_check", "shape_explorer"]
+           "conv_stepper", "network_stack", "pooling_explorer", "quick_check", "set_language",
+           "shape_explorer"]
