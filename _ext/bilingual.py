@@ -15,6 +15,7 @@ its words come from the gettext catalogs in ``locales/zh_CN/LC_MESSAGES/``. This
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,14 @@ def configure(app: Any, config: Any) -> None:
     options["article_header_end"] = [*header_end, "language-switch.html"]
     if edition(config.language) == CHINESE:
         options["search_bar_text"] = "搜索本书…"
-        config.nb_code_prompt_show = "显示{type}"
-        config.nb_code_prompt_hide = "隐藏{type}"
+        config.nb_code_prompt_show = "显示单元格内容"  # {type} would be English ("source")
+        config.nb_code_prompt_hide = "隐藏单元格内容"
+        # Chinese search: jieba cuts text into words; without the book's terms it cuts 感受野
+        # into 感受 + 野, and a search for 感受野 finds nothing.
+        words = Path(app.doctreedir) / "jieba-terms.txt"
+        words.parent.mkdir(parents=True, exist_ok=True)
+        words.write_text(jieba_dictionary(read_terms()), encoding="utf-8")
+        config.html_search_options = {**(config.html_search_options or {}), "dict": str(words)}
     config.html_theme_options = options
 
 
@@ -99,10 +106,49 @@ def translate_toctree_captions(app: Any, doctree: nodes.document) -> None:
         node["caption"] = catalog.gettext(node["caption"])
 
 
+def put_theme_catalogs_first(app: Any) -> None:
+    """Theme strings: ``locales/zh_CN/LC_MESSAGES/<domain>.po`` (not the pages' catalogs under
+    ``book/``) go in front of the theme's own translations of that domain. Sphinx already puts
+    the project's ``sphinx.po`` first; sphinx-book-theme's ``booktheme`` domain (its zh_CN
+    catalog says "列印成 PDF") needs this."""
+    if edition(app.config.language) != CHINESE:
+        return
+    import gettext
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from sphinx import locale
+
+    compiled = Path(app.doctreedir) / "theme-locales" / CHINESE / "LC_MESSAGES"
+    compiled.mkdir(parents=True, exist_ok=True)
+    for folder in app.config.locale_dirs:
+        for po in sorted(Path(app.srcdir, folder, CHINESE, "LC_MESSAGES").glob("*.po")):
+            if po.stem == "sphinx":
+                continue
+            with po.open("rb") as handle, (compiled / f"{po.stem}.mo").open("wb") as mo:
+                write_mo(mo, read_po(handle))
+            ours = gettext.translation(po.stem, localedir=str(compiled.parent.parent), languages=[CHINESE])
+            theirs = locale.translators.get(("general", po.stem))
+            if theirs is not None:
+                ours.add_fallback(theirs)
+            locale.translators[("general", po.stem)] = ours
+
+
 def read_terms(path: Path = TERMS) -> list[dict[str, str]]:
     """The term list: one row per term, columns ``english``, ``chinese``, ``chapter``, ``note``."""
     with path.open(encoding="utf-8", newline="") as handle:
         return [row for row in csv.DictReader(handle) if row["english"].strip()]
+
+
+def jieba_dictionary(terms: list[dict[str, str]]) -> str:
+    """jieba's user-dictionary format: one Chinese word per line with a high frequency, so the
+    search index keeps each term whole (and its parts: jieba's ``cut_for_search``).
+
+    >>> jieba_dictionary([{"english": "receptive field", "chinese": "感受野"}])
+    '感受野 100000\\n'
+    """
+    words = {word for term in terms for word in re.findall(r"[\u4e00-\u9fff]{2,}", term["chinese"])}
+    return "".join(f"{word} 100000\n" for word in sorted(words))
 
 
 class GlossaryTable(Directive):
@@ -143,5 +189,6 @@ def setup(app: Any) -> dict[str, Any]:
     # before the theme drops header templates that render empty (pydata_sphinx_theme, priority 500)
     app.connect("html-page-context", add_language_switch, priority=100)
     app.connect("doctree-read", translate_toctree_captions)
+    app.connect("builder-inited", put_theme_catalogs_first)
     app.add_directive("cnnlab-glossary", GlossaryTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

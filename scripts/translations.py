@@ -34,6 +34,7 @@ LOCALES = ROOT / "locales"
 CATALOGS = LOCALES / LANGUAGE / "LC_MESSAGES"
 UNTRANSLATABLE = "UNTRANSLATABLE"
 TITLE = "cnnlab — 动手学卷积神经网络"
+AUTHOR = "cnnlab 作者团队"
 
 
 @dataclass
@@ -51,8 +52,9 @@ class CatalogStatus:
 
 
 def catalogs(folder: Path = CATALOGS) -> list[Path]:
-    """Every ``.po`` file of the book's pages (not ``sphinx.po``, the theme's strings)."""
-    return sorted(path for path in folder.rglob("*.po") if path.name != "sphinx.po")
+    """Every ``.po`` file of the book's pages (``book/``; not the theme's ``sphinx.po`` or
+    ``booktheme.po`` beside it, which are written by hand)."""
+    return sorted(folder.glob("book/*.po"))
 
 
 def read_catalog(path: Path) -> Any:
@@ -171,7 +173,7 @@ def problems(path: Path) -> list[str]:
         if target == source or not CJK.search(target):
             found.append(f"{where}: no Chinese in the translation (pure math or code? "
                          f"then add the translator comment '# {UNTRANSLATABLE}')")
-        if LIST_MARKER.match(target) and not LIST_MARKER.match(source.replace("\\", "")):
+        if LIST_MARKER.match(target):
             found.append(f"{where}: starts like a list item and would be dropped: escape it ('3\\. 填充')")
         (kept_source, numbers_source), (kept_target, numbers_target) = markup(source, parser), \
             markup(target, parser)
@@ -185,8 +187,9 @@ def problems(path: Path) -> list[str]:
     return found
 
 
-def refresh_catalogs(work: Path) -> None:
-    """Extract the English messages (gettext builder, stored outputs) and update the catalogs."""
+def refresh_catalogs(work: Path, locales: Path = LOCALES) -> None:
+    """Extract the English messages (gettext builder, stored outputs) and update the catalogs
+    in ``locales`` (tests/test_translations.py updates a copy to see whether they are current)."""
     source = source_tree(work / "src", ROOT, student=False)
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book"]
@@ -195,7 +198,7 @@ def refresh_catalogs(work: Path) -> None:
                    stdout=subprocess.DEVNULL)
     templates = work / "out" / "_build" / "gettext"
     subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(templates),
-                    "-d", str(LOCALES), "-l", LANGUAGE, "-w", "0"], check=True, stdout=subprocess.DEVNULL)
+                    "-d", str(locales), "-l", LANGUAGE, "-w", "0"], check=True, stdout=subprocess.DEVNULL)
 
 
 def build_chinese(notebooks: Path, html: Path, work: Path) -> Path:
@@ -206,8 +209,8 @@ def build_chinese(notebooks: Path, html: Path, work: Path) -> Path:
 
 
 def chinese_config(config: dict) -> dict:
-    """``_config.yml`` for the Chinese edition: language zh_CN and the Chinese title."""
-    config["title"] = TITLE
+    """``_config.yml`` for the Chinese edition: language zh_CN, the Chinese title and author."""
+    config["title"], config["author"] = TITLE, AUTHOR
     config.setdefault("sphinx", {}).setdefault("config", {})["language"] = LANGUAGE
     return config
 

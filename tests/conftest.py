@@ -2,7 +2,8 @@
 
 ``built_book`` builds the book with ``jupyter-book build --all -W`` from the chapters that
 tests/test_chapters.py runs under nbval, with their stored outputs (each chapter executes once
-in the suite), into a temporary folder and returns its html folder; ``student_book`` does the
+in the suite), into a temporary folder and returns its html folder (the Chinese edition in its
+``zh_CN/``); ``student_book`` does the
 same without the solutions. They need the vendored JavaScript (``make vendor``). To reuse a
 book you have already built, set ``CNNLAB_BUILT_BOOK`` (``CNNLAB_STUDENT_BOOK``) to its html
 folder (never in CI).
@@ -117,13 +118,20 @@ def chapter_copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _build_edition(tmp_path_factory: pytest.TempPathFactory, notebooks: Path, student: bool) -> Path:
+    """One edition's html folder; the teacher edition (what ``make book`` publishes) holds the
+    Chinese edition in ``zh_CN/``, built from the same notebooks, as ``make book`` does."""
     from book_editions import build, source_tree
+    from translations import LANGUAGE, build_chinese
 
     _need_vendor()
     name = "student" if student else "teacher"
-    source = source_tree(tmp_path_factory.mktemp(name) / "src", notebooks, student=student)
+    folder = tmp_path_factory.mktemp(name)
+    source = source_tree(folder / "src", notebooks, student=student)
     try:
-        return build(source, source.parent / "html")
+        html = build(source, folder / "html")
+        if not student:
+            build_chinese(notebooks, html / LANGUAGE, folder / "chinese")
+        return html
     except RuntimeError as error:
         pytest.fail(str(error))
 
