@@ -104,6 +104,7 @@ def report(folder: Path = CATALOGS) -> bool:
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+DISPLAY_MATH = re.compile(r"\\[a-zA-Z]+")  # a LaTeX command outside $…$: the message is a $$ block
 LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])(?:\s|$)")  # would turn the msgstr into a list
 
 
@@ -169,6 +170,10 @@ def problems(path: Path) -> list[str]:
         if untranslatable:
             if target != source:
                 found.append(f"{where}: marked {UNTRANSLATABLE} but translated differently")
+            continue
+        if DISPLAY_MATH.search(re.sub(r"`[^`]*`", "", source)) and "$" not in source:
+            found.append(f"{where}: a display-math block (raw LaTeX): keep it as it is and mark it "
+                         f"'# {UNTRANSLATABLE}' (a translated formula renders as an empty \\[ \\])")
             continue
         if target == source or not CJK.search(target):
             found.append(f"{where}: no Chinese in the translation (pure math or code? "
