@@ -28,6 +28,7 @@ EDITIONS = {  # language code: (folder under the site root, label of the link th
     CHINESE: (f"{CHINESE}/", "中文", "zh-CN"),
 }
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 TERMS = Path(__file__).resolve().parent.parent / "locales" / "terms.csv"
 
 
@@ -64,13 +65,15 @@ def add_language_switch(app: Any, pagename: str, templatename: str, context: dic
 
 
 def configure(app: Any, config: Any) -> None:
-    """Header switch on every page; Chinese theme strings in the Chinese edition."""
+    """Language switch in every page's header; Chinese theme strings in the Chinese edition."""
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
     options = dict(config.html_theme_options or {})
-    header_end = options.get("article_header_end", ["article-header-buttons.html"])
-    if isinstance(header_end, str):
-        header_end = [item.strip() for item in header_end.split(",") if item.strip()]
-    options["article_header_end"] = [*header_end, "language-switch.html"]
+    # beside the sidebar toggle, on the left: the buttons on the right leave it no room at 1280 px
+    header_start = options.get("article_header_start", ["toggle-primary-sidebar.html"])
+    if isinstance(header_start, str):
+        header_start = [item.strip() for item in header_start.split(",") if item.strip()]
+    options["article_header_start"] = [*header_start, "language-switch.html"]
     if edition(config.language) == CHINESE:
         options["search_bar_text"] = "搜索本书…"
         config.nb_code_prompt_show = "显示单元格内容"  # {type} would be English ("source")
@@ -186,6 +189,7 @@ class GlossaryTable(Directive):
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", configure)
+    app.add_css_file("bilingual.css")
     # before the theme drops header templates that render empty (pydata_sphinx_theme, priority 500)
     app.connect("html-page-context", add_language_switch, priority=100)
     app.connect("doctree-read", translate_toctree_captions)
