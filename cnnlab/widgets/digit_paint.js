@@ -36,14 +36,15 @@ export function maxAbs(values, start = 0, end = values.length) {
   return top;
 }
 
-export function colourBar(scale) {
+// t: the widget's translator (i18n.js), for the bar's accessible name.
+export function colourBar(scale, t) {
   const text = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
   return h(
     "div",
     {
       class: "cl-colourbar",
       role: "img",
-      "aria-label": `colour scale from ${text(-scale)} to ${text(scale)}`,
+      "aria-label": t("digit_lab.colour_scale", { from: text(-scale), to: text(scale) }),
     },
     h("span", { text: text(-scale) }),
     h("span", { class: "cl-colourbar-strip" }),

@@ -71,7 +71,8 @@ function origin(rows, names, shape, received) {
           ? message("network.channels_times", { channels: dims[0], rest: dims.slice(1).join(" × ") })
           : dims.join(" × ");
       const flattened = shapeText(row.input_shape);
-      return message("network.from_flatten", { received, number, name: names[number - 1], flattened, factors });
+      const name = names[number - 1];
+      return message("network.from_flatten", { received, number, name, flattened, factors });
     }
   }
   if (rows.length > 1 && sameShape(rows[rows.length - 2].output_shape, shape)) {
@@ -262,7 +263,8 @@ function step(layer, shape, rows, names) {
   }
   if (kind === "batch_norm" && shape[1] !== layer.num_features) {
     const [expected, received, source] = [layer.num_features, shape[1], channelSource(rows, names, shape)];
-    const says = message("network.normalizes", { where, expected, received, shape: shapeText(shape), source });
+    const values = { where, expected, received, shape: shapeText(shape), source };
+    const says = message("network.normalizes", values);
     throw new Breaks([says], `nn.${layer.type}(${shape[1]})`);
   }
   if (kind === "flatten") {

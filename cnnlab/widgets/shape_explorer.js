@@ -3,15 +3,11 @@
 // Everything is computed here, in the browser, by shapes.js: no kernel needed.
 
 import { pairOf } from "./grids.js";
+import { languageOf, translator } from "./i18n.js";
 import { explain, paddingBeforeAfter } from "./shapes.js";
 import { errorBox, h, numberField, radioGroup, save, svg, uid } from "./ui.js";
 
-const LAYERS = [
-  ["conv", "convolution"],
-  ["max_pool", "max pool"],
-  ["avg_pool", "average pool"],
-  ["conv_transpose", "transposed conv"],
-];
+const LAYERS = ["conv", "max_pool", "avg_pool", "conv_transpose"]; // labels: "shape_explorer.layer.<kind>"
 const COLORS = ["var(--cl-c1)", "var(--cl-c2)", "var(--cl-c3)"];
 const MAX_DRAWN = 96; // larger grids are described, not drawn
 
@@ -40,10 +36,10 @@ function compute(p) {
       ceilMode: p.ceilMode,
       outputPadding: p.outputPadding,
     });
-    return { output: pairOf(result.output), lines: result.lines, error: "" };
+    return { output: pairOf(result.output), lines: result.says, error: null };
   } catch (error) {
     if (error.name !== "ShapeError") throw error;
-    return { output: null, lines: [], error: error.message };
+    return { output: null, lines: [], error: error.said };
   }
 }
 
@@ -123,8 +119,9 @@ function spans(indices) {
   return text.length > 4 ? `${text.slice(0, 4).join(", ")}, …` : text.join(", ");
 }
 
-// What the drawing marks as never in a window, in words ("" when every pixel is used).
-export function unreachedText(p, result) {
+// What the drawing marks as never in a window, in words ("" when every pixel is used);
+// t: the widget's translator (i18n.js).
+export function unreachedText(p, result, t) {
   if (!result.output || p.layer === "conv_transpose") return "";
   const [before] = paddingBeforeAfter(p.padding, p.kernel, p.dilation);
   const rows = unreached(p.size[0], before, p.kernel, p.stride, p.dilation, result.output[0]);
@@ -132,12 +129,16 @@ export function unreachedText(p, result) {
   if (rows.length === 0 && cols.length === 0) return "";
   const pixels = p.size[0] * p.size[1] - (p.size[0] - rows.length) * (p.size[1] - cols.length);
   const parts = [];
-  if (rows.length) parts.push(`row${rows.length > 1 ? "s" : ""} ${spans(rows)}`);
-  if (cols.length) parts.push(`column${cols.length > 1 ? "s" : ""} ${spans(cols)}`);
-  return (
-    `${pixels} input pixel${pixels > 1 ? "s" : ""} (${parts.join(" and ")}, counting from 0) ` +
-    `lie in no window and never reach the output.`
-  );
+  if (rows.length) {
+    const key = rows.length > 1 ? "shape_explorer.rows" : "shape_explorer.row";
+    parts.push(t(key, { list: spans(rows) }));
+  }
+  if (cols.length) {
+    const key = cols.length > 1 ? "shape_explorer.columns" : "shape_explorer.column";
+    parts.push(t(key, { list: spans(cols) }));
+  }
+  const where = parts.length > 1 ? t("shape_explorer.and", { a: parts[0], b: parts[1] }) : parts[0];
+  return t(pixels > 1 ? "shape_explorer.unreached" : "shape_explorer.unreached_one", { pixels, where });
 }
 
 // The class of a cell: its colour when it is one of `marked`.
@@ -177,15 +178,19 @@ function label(x, text) {
 }
 
 // Convolution and pooling: the padded input, the window at its first positions, the output.
-function drawSliding(p, result) {
+function drawSliding(p, result, t) {
   const [height, width] = p.size;
   const [before, after] = paddingBeforeAfter(p.padding, p.kernel, p.dilation);
   const [rows, cols] = [height + before + after, width + before + after];
   const [outRows, outCols] = result.output || [0, 0];
   const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, outRows, outCols))));
-  const padding = before === after ? `${before}` : `${before} before, ${after} after`;
-  const inputText = `input ${height}×${width}${before || after ? `, padding ${padding}` : ""}`;
-  const outputText = result.output ? `output ${outRows}×${outCols}` : "the window does not fit";
+  const padding = before === after ? `${before}` : t("shape_explorer.before_after", { before, after });
+  const inputText = before || after
+    ? t("ui.input_padded", { height, width, padding })
+    : t("ui.input", { height, width });
+  const outputText = result.output
+    ? t("ui.output", { rows: outRows, cols: outCols })
+    : t("shape_explorer.does_not_fit");
   const { outX, width: pictureWidth } = placement(cols * size, inputText, outCols * size, outputText);
   const picture = canvas(pictureWidth, Math.max(rows, outRows), size, `${inputText} → ${outputText}`);
   picture.append(label(0, inputText));
@@ -218,22 +223,22 @@ function drawSliding(p, result) {
 // Transposed convolution: each input cell paints a kernel-sized patch onto the full output,
 // `stride` cells apart; the result is the part from row/column `padding` on, `out` cells long
 // (output_padding makes it reach that many cells further at the bottom and right).
-function drawTransposed(p, result) {
+function drawTransposed(p, result, t) {
   const [height, width] = p.size;
   const [outRows, outCols] = result.output || [0, 0];
   const crop = result.output ? p.padding : 0;
   const full = (n) => (n - 1) * p.stride + p.dilation * (p.kernel - 1) + 1;
   const [rows, cols] = [Math.max(full(height), crop + outRows), Math.max(full(width), crop + outCols)];
   const size = Math.max(4, Math.min(26, Math.floor(340 / Math.max(rows, cols, height, width))));
-  const inputText = `input ${height}×${width}`;
+  const inputText = t("ui.input", { height, width });
   const end = crop - (p.outputPadding || 0); // cells cropped at the bottom and right
-  const cropped =
+  const numbers = { rows: outRows, cols: outCols, crop, end: Math.abs(end) };
+  const outputText =
     crop === 0 && end === 0
-      ? ""
+      ? t("ui.output", numbers)
       : end === crop
-        ? `, ${crop} cropped on each side`
-        : `, ${crop} cropped at top and left, ${end >= 0 ? `${end} cropped` : `${-end} added`} at bottom and right`;
-  const outputText = `output ${outRows}×${outCols}${cropped}`;
+        ? t("shape_explorer.output_cropped", numbers)
+        : t(end >= 0 ? "shape_explorer.output_cropped_end" : "shape_explorer.output_added_end", numbers);
   const { outX, width: pictureWidth } = placement(width * size, inputText, cols * size, outputText);
   const picture = canvas(pictureWidth, Math.max(rows, height), size, `${inputText} → ${outputText}`);
   const cells = firstCells(height, width);
@@ -251,41 +256,42 @@ function drawTransposed(p, result) {
   return picture;
 }
 
-function drawing(p, result) {
+function drawing(p, result, t) {
   const [height, width] = p.size;
   const positive = [height, width, p.kernel, p.stride, p.dilation].every(
     (n) => Number.isInteger(n) && n >= 1,
   );
   if (!positive || (typeof p.padding === "number" && p.padding < 0)) {
-    return h("p", { class: "cl-note", text: "Nothing to draw for these settings." });
+    return h("p", { class: "cl-note", text: t("shape_explorer.nothing_to_draw") });
   }
   const padding = typeof p.padding === "number" ? p.padding : p.kernel * p.dilation;
   const span = p.dilation * (p.kernel - 1) + 1; // a window that does not fit is drawn whole
   if (Math.max(height, width, span, ...(result.output || [0, 0])) + 2 * padding > MAX_DRAWN) {
-    return h("p", { class: "cl-note", text: `Grids larger than ${MAX_DRAWN}×${MAX_DRAWN} are not drawn.` });
+    return h("p", { class: "cl-note", text: t("shape_explorer.too_large", { most: MAX_DRAWN }) });
   }
-  return p.layer === "conv_transpose" ? drawTransposed(p, result) : drawSliding(p, result);
+  return p.layer === "conv_transpose" ? drawTransposed(p, result, t) : drawSliding(p, result, t);
 }
 
 // The labelled controls, each bound to one setting of the model.
-function controls(model) {
+function controls(model, t) {
   const field = (name, text, options) => numberField(model, name, text, options);
+  const layers = LAYERS.map((kind) => [kind, t(`shape_explorer.layer.${kind}`)]);
   const c = {
-    layer: radioGroup(model, "layer", "layer", LAYERS),
-    height: field("height", "input size", { min: 1, name: "input size (height)" }),
-    width: field("width", "×", { min: 1, name: "input size (width)" }),
-    kernel: field("kernel_size", "kernel size", { min: 1 }),
-    padding: field("padding", "padding", { min: 0, hint: "zeros added on each side" }),
-    stride: field("stride", "stride", { min: 1 }),
-    dilation: field("dilation", "dilation", { min: 1, hint: "1 means a window without gaps" }),
-    outputPadding: field("output_padding", "output padding", { min: 0 }),
+    layer: radioGroup(model, "layer", t("shape_explorer.layer"), layers),
+    height: field("height", t("ui.input_size"), { min: 1, name: t("shape_explorer.height") }),
+    width: field("width", "×", { min: 1, name: t("shape_explorer.width") }),
+    kernel: field("kernel_size", t("ui.kernel_size"), { min: 1 }),
+    padding: field("padding", t("ui.padding"), { min: 0, hint: t("shapes.hint.zeros") }),
+    stride: field("stride", t("ui.stride"), { min: 1 }),
+    dilation: field("dilation", t("shape_explorer.dilation"), { min: 1, hint: t("shapes.hint.dilation") }),
+    outputPadding: field("output_padding", t("shape_explorer.output_padding"), { min: 0 }),
   };
   // padding may also be 'same' or 'valid': a select next to the number
   c.lastPadding = typeof model.get("padding") === "number" ? model.get("padding") : 0;
   c.mode = h(
     "select",
     {
-      "aria-label": "padding mode",
+      "aria-label": t("shape_explorer.padding_mode"),
       onchange: () => {
         // back to "number": the number typed, else the one used before 'same' or 'valid'
         const typed = parseInt(c.padding.input.value, 10);
@@ -293,7 +299,9 @@ function controls(model) {
         save(model, "padding", c.mode.value === "number" ? number : c.mode.value);
       },
     },
-    ["number", "same", "valid"].map((m) => h("option", { value: m, text: m === "number" ? m : `'${m}'` })),
+    ["number", "same", "valid"].map((m) =>
+      h("option", { value: m, text: m === "number" ? t("shape_explorer.number") : `'${m}'` }),
+    ),
   );
   c.padding.field.append(h("div", { class: "cl-pair" }, c.padding.input, c.mode));
   c.height.field.append(
@@ -344,18 +352,20 @@ function syncControls(c, p) {
   }
 }
 
+// The legend's colours and their labels ("shape_explorer.legend.<name>").
 const LEGEND = [
   ["cl-in", "input"],
-  ["cl-pad", "padding (zeros)"],
-  ["cl-unreached", "in no window"],
-  ["cl-hit0", "1st window"],
-  ["cl-hit1", "2nd"],
-  ["cl-hit2", "3rd"],
+  ["cl-pad", "padding"],
+  ["cl-unreached", "unreached"],
+  ["cl-hit0", "first"],
+  ["cl-hit1", "second"],
+  ["cl-hit2", "third"],
   ["cl-out", "output"],
 ];
 
 function render({ model, el }) {
-  const c = controls(model);
+  const t = translator(languageOf(model));
+  const c = controls(model, t);
   const output = h("output", { class: "cl-output", "data-testid": "output-size", "aria-live": "polite" });
   const formula = h("div", { class: "cl-formula", "data-testid": "formula" });
   const pytorch = h("code", { class: "cl-code", "data-testid": "code" });
@@ -365,12 +375,17 @@ function render({ model, el }) {
   const legend = h(
     "div",
     { class: "cl-legend", "aria-hidden": "true" },
-    LEGEND.map(([css, text]) => h("span", {}, h("i", { class: css }), text)),
+    LEGEND.map(([css, name]) => h("span", {}, h("i", { class: css }), t(`shape_explorer.legend.${name}`))),
   );
 
   el.classList.add("cnnlab-widget", "cnnlab-shape-explorer");
   el.replaceChildren(
-    h("div", { class: "cl-title" }, "Shape explorer", h("span", { text: "how big is the output?" })),
+    h(
+      "div",
+      { class: "cl-title" },
+      t("shape_explorer.title"),
+      h("span", { text: t("shape_explorer.subtitle") }),
+    ),
     c.layer.field,
     h(
       "div",
@@ -386,7 +401,7 @@ function render({ model, el }) {
     h(
       "div",
       { class: "cl-result" },
-      h("div", { class: "cl-output-row" }, h("span", { text: "output size" }), output),
+      h("div", { class: "cl-output-row" }, h("span", { text: t("ui.output_size") }), output),
       pytorch,
       formula,
       missed,
@@ -403,11 +418,11 @@ function render({ model, el }) {
     output.textContent = result.output ? `${result.output[0]} × ${result.output[1]}` : "—";
     el.classList.toggle("cl-invalid", Boolean(result.error));
     pytorch.textContent = code(p);
-    formula.replaceChildren(...result.lines.map((line) => h("div", { text: line })));
-    error.show(result.error);
-    missed.textContent = unreachedText(p, result);
+    formula.replaceChildren(...result.lines.map((line) => h("div", { text: t(line) })));
+    error.show(result.error ? t(result.error) : "");
+    missed.textContent = unreachedText(p, result, t);
     missed.hidden = !missed.textContent;
-    picture.replaceChildren(drawing(p, result));
+    picture.replaceChildren(drawing(p, result, t));
   };
   model.on("change", update);
   update();

@@ -245,7 +245,8 @@ export function convTransposeOutputSize(
 
 function convText(n, k, s, before, after, d, out) {
   const pad = before === after ? `2·${before}` : `${before} + ${after}`;
-  return message("shapes.formula", { formula: `⌊(${n} + ${pad} − ${d}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out}` });
+  const formula = `⌊(${n} + ${pad} − ${d}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out}`;
+  return message("shapes.formula", { formula });
 }
 
 // A formula line: a message (the formula, and in words why ceil_mode drops a window).
@@ -260,7 +261,8 @@ function poolText(n, k, s, p, d, ceilMode, out) {
 }
 
 function transposeText(n, k, s, p, op, d, out) {
-  return message("shapes.formula", { formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}` });
+  const formula = `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}`;
+  return message("shapes.formula", { formula });
 }
 
 // The output-size formula of `layer` with the numbers filled in, as cnnlab.shapes.explain:
