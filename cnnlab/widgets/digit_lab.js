@@ -3,7 +3,7 @@
 // Everything runs here, in the page (digit_net.js); Python only exported the trained network.
 
 import { base64Bytes, decodeWeights, fieldOf, forward, mnistImage } from "./digit_net.js";
-import { colourBar, maxAbs, paint, paintGray } from "./digit_paint.js";
+import { colourBar, filterPanels, maxAbs, paint, paintGray } from "./digit_paint.js";
 import { languageOf, translator } from "./i18n.js";
 import { button, h, save } from "./ui.js";
 
@@ -136,47 +136,6 @@ function render({ model, el }) {
     });
   };
 
-  const buildFilters = () => {
-    filtersBox.replaceChildren();
-    layers.forEach((layer, index) => {
-      if (layer.kind !== "conv") return;
-      const [kh, kw] = layer.kernel_size;
-      const [O, C] = [layer.out_channels, layer.in_channels];
-      const size = kh * kw;
-      const scale = maxAbs(weights, layer.weight, layer.weight + O * C * size);
-      // One input channel: the filters side by side; more: one row per filter, a column per channel.
-      const columns = C === 1 ? Math.min(O, 8) : Math.min(C, 8);
-      const grid = h("div", {
-        class: "cl-filter-grid",
-        style: `grid-template-columns: repeat(${columns}, auto)`,
-      });
-      const shown = Math.min(O, C === 1 ? O : 16);
-      for (let o = 0; o < shown; o += 1) {
-        for (let c = 0; c < Math.min(C, 8); c += 1) {
-          const canvas = h("canvas", {
-            class: "cl-filter",
-            width: kw,
-            height: kh,
-            title: t("digit_lab.filter", { filter: o, channel: c }),
-          });
-          paint(canvas, weights, kh, kw, scale, layer.weight + (o * C + c) * size);
-          grid.append(canvas);
-        }
-      }
-      const values = { layer: layer.name, O, C, kh, kw, shown, channels: Math.min(C, 8) };
-      const summary = t(shown < O || C > 8 ? "digit_lab.filters_some" : "digit_lab.filters", values);
-      filtersBox.append(
-        h(
-          "details",
-          { class: "cl-filter-layer", open: index === 0 ? true : null },
-          h("summary", { text: summary }),
-          colourBar(scale, t),
-          C === 1 ? null : h("div", { class: "cl-filter-note", text: t("digit_lab.filter_rows") }),
-          grid,
-        ),
-      );
-    });
-  };
 
   // ---- receptive field
   const place = (node, rows, cols, height, width) => {
@@ -398,7 +357,7 @@ function render({ model, el }) {
   );
   el.cnnlabForward = () => forward(net, weights, pixels); // for benchmarks and tests
   buildMaps();
-  buildFilters();
+  filtersBox.replaceChildren(...filterPanels(layers, weights, t));
   redrawPad();
   if (pixels.some((v) => v > 0)) showExampleOnPad(pixels);
   showField();
