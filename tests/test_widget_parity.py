@@ -283,7 +283,8 @@ def test_js_network_stack_matches_python(tmp_path: Path) -> None:
         assert js["ok"], f"{name} {shape}"
         # the fields Python computes; "says" (the same text as messages, i18n.js) is the widget's
         shared = {key: value for key, value in js["value"].items() if key != "says"}
-        shared["rows"] = [{key: value for key, value in row.items() if key != "says"} for row in shared["rows"]]
+        shared["rows"] = [{key: value for key, value in row.items() if key != "says"}
+                          for row in shared["rows"]]
         assert shared == plain, f"{name} {shape}"
         broken += expected.broken >= 0
     assert 50 < broken < 230

@@ -25,12 +25,11 @@ export class ShapeError extends Error {
   }
 }
 
-const DIMENSIONS = ["height", "width"];
-
 // "height: …" when the size is a pair (the dimension as a message), else the text alone.
 export function inDimension(dimension, text) {
   if (dimension === null) return text;
-  return message("shapes.in_dimension", { dimension: message(`shapes.${DIMENSIONS[dimension]}`), text });
+  const name = message(dimension === 0 ? "shapes.height" : "shapes.width");
+  return message("shapes.in_dimension", { dimension: name, text });
 }
 
 // How Python prints a value in an error message (repr).
