@@ -65,8 +65,9 @@ SAYS = {
 
 # Labels the widgets wrote in English before the string tables: none may be left on a Chinese page.
 ENGLISH_LABELS = ["Shape explorer", "how big is the output", "output size", "kernel size", "input size",
-                  "padding mode", "dilation", "convolution", "average pool", "in no window", "Convolution stepper",
-                  "next step", "previous step", "play", "reset", "kernel values", "one row per line",
+                  "padding mode", "dilation", "convolution", "average pool", "in no window",
+                  "Convolution stepper", "next step", "previous step", "play", "reset", "kernel values",
+                  "one row per line",
                   "output cell", "Pooling explorer", "window", "max pooling", "average pooling",
                   "Network shape stack", "out channels", "in features", "parameters", "breaks", "Fix",
                   "Digit lab", "prediction", "clear", "undo", "probabilities", "feature maps", "filters",
@@ -76,8 +77,8 @@ ENGLISH_LABELS = ["Shape explorer", "how big is the output", "output size", "ker
 # code (nn.Conv2d(…)), formulas and the names of layers and models, which stay as Python writes them.
 WORDS_SHOWN = """(el) => {
   const copy = el.cloneNode(true);
-  copy.querySelectorAll("code, .cl-code, .cl-formula, .cl-layer-name, .cl-layer-type, select, .cl-map-title strong")
-    .forEach((node) => node.remove());
+  const code = "code, .cl-code, .cl-formula, .cl-layer-name, .cl-layer-type, select, .cl-map-title strong";
+  copy.querySelectorAll(code).forEach((node) => node.remove());
   const names = [...el.querySelectorAll("[aria-label], [title]")].map(
     (node) => `${node.getAttribute("aria-label") || ""} ${node.getAttribute("title") || ""}`);
   return [copy.textContent, ...names].join("\\n");
@@ -111,8 +112,8 @@ def test_widgets_speak_the_page_language_and_compute_the_same(browser_page: Any,
     says = SAYS[language]
     seen = open_playground(browser_page, site, built_book, language)
     page = seen.page
-    widgets = {name: page.locator(f".cnnlab-{name}").first
-               for name in ("shape-explorer", "conv-stepper", "pooling-explorer", "network-stack", "digit-lab")}
+    kinds = ("shape-explorer", "conv-stepper", "pooling-explorer", "network-stack", "digit-lab")
+    widgets = {name: page.locator(f".cnnlab-{name}").first for name in kinds}
     if language != "en":
         left = {name: english_left(widget) for name, widget in widgets.items()}
         assert not any(left.values()), f"English labels on a {language} page: {left}"
@@ -161,7 +162,8 @@ def test_widgets_speak_the_page_language_and_compute_the_same(browser_page: Any,
     if language == "en":
         assert diagnosis == expected.diagnosis
     else:
-        assert diagnosis.startswith("head.fc1 (Linear) 期望 400 个输入特征（nn.Linear(400, 120)），但收到了 800 个。")
+        assert diagnosis.startswith("head.fc1 (Linear) 期望 400 个输入特征（nn.Linear(400, 120)），"
+                                    "但收到了 800 个。")
         assert "32 个通道 × 5 × 5 = 800" in diagnosis
 
     # digit lab: the class it writes is PyTorch's for the image it shows
