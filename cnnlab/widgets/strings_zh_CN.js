@@ -1,9 +1,11 @@
 // Chinese (zh_CN) string table of the widgets (see i18n.js): the keys and {placeholders} of
-// strings_en.js; terms as in locales/terms.csv (the book's glossary).
+// strings_en.js; terms as in locales/terms.csv (the book's glossary). Full-width punctuation in
+// Chinese text, a half-width space between Chinese and digits or Latin letters; code names
+// (padding=, kernel_size, nn.Linear) stay as Python writes them.
 export const ZH_CN = {
   "language.name": "中文",
 
-  // ---- shapes.js：输出尺寸及其错误（英文表与 cnnlab.shapes 逐字一致）
+  // ---- shapes.js: output sizes and their errors
   "shapes.height": "高度",
   "shapes.width": "宽度",
   "shapes.in_dimension": "{dimension}：{text}",
@@ -42,12 +44,12 @@ export const ZH_CN = {
   "shapes.field_not_int": "第 {number} 层：{name} 必须是整数，实际为 {value}",
   "shapes.field_at_least": "第 {number} 层：{name} 至少为 {minimum}，实际为 {value}",
 
-  // ---- network.js：堆栈中的某一层为何出错（英文表与 cnnlab.trace 逐字一致）
+  // ---- network.js: why a layer of the stack breaks
   "network.channels_times": "{channels} 个通道 × {rest}",
   "network.from_flatten":
     "这 {received} 个值来自第 {number} 行（{name}），它把形状为 {flattened} 的张量展平了：{factors} = {received}。",
   "network.from_row": "这 {received} 个值来自第 {number} 行（{name}），其输出为 {shape}。",
-  "network.last_dimension": "这 {received} 是形状为 {shape} 的张量的最后一维。",
+  "network.last_dimension": "这 {received} 个值是形状为 {shape} 的张量的最后一维。",
   "network.linear_features": "{where} 期望 {expected} 个输入特征（nn.Linear({expected}, {out})），但收到了 {received} 个。",
   "network.unflattened":
     "它收到的是未展平的、形状为 {shape} 的张量，而线性层只看最后一维（{received}）。请先把每个样本展平：torch.flatten(x, 1) 得到 {flattened}。",
@@ -71,7 +73,7 @@ export const ZH_CN = {
   "network.batch_vector": "把含 {batch} 个样本的批量变成了一个含 {count} 个值的向量：样本之间不再分开。",
   "network.batch_mixed": "{where} {what}模型的输出 {output} 有 {rows} 行，却对应 {batch} 个输入：损失会拿它们与错误的标签比较。",
 
-  // ---- ui.js，以及几个交互组件共用的标签
+  // ---- ui.js and labels several widgets share
   "ui.input_size": "输入尺寸",
   "ui.kernel_size": "卷积核大小",
   "ui.padding": "填充",
@@ -87,7 +89,7 @@ export const ZH_CN = {
   "ui.grid_ragged": "请让每一行一样长（实际各行长度为 {lengths}）",
   "ui.grid_too_large": "这里最多 {most}×{most}（实际为 {rows}×{cols}）",
 
-  // ---- 形状探索器
+  // ---- shape explorer
   "shape_explorer.title": "形状探索器",
   "shape_explorer.subtitle": "输出有多大？",
   "shape_explorer.layer": "层",
@@ -123,7 +125,7 @@ export const ZH_CN = {
   "shape_explorer.legend.third": "第 3 个",
   "shape_explorer.legend.output": "输出",
 
-  // ---- 卷积步进器
+  // ---- convolution stepper
   "conv_stepper.title": "卷积步进器",
   "conv_stepper.subtitle": "一次算一个输出单元",
   "conv_stepper.kernel_values": "卷积核的值",
@@ -144,7 +146,7 @@ export const ZH_CN = {
   "conv_stepper.status":
     "第 {number} 个输出单元（共 {total} 个），out[{row}, {col}]（与 Python 一样从 0 开始计数）：窗口位于填充后输入的第 {top}–{bottom} 行、第 {left}–{right} 列",
 
-  // ---- 池化探索器
+  // ---- pooling explorer
   "pooling_explorer.title": "池化探索器",
   "pooling_explorer.subtitle": "每个窗口取最大值或平均值",
   "pooling_explorer.window": "窗口大小（kernel_size）",
@@ -165,7 +167,7 @@ export const ZH_CN = {
   "pooling_explorer.max_text": "最大池化 {where}：{text}",
   "pooling_explorer.average_text": "平均池化 {where}：{text}",
 
-  // ---- 网络形状堆栈
+  // ---- network shape stack
   "network_stack.title": "网络形状堆栈",
   "network_stack.subtitle": "改动一层，看各层形状如何变化",
   "network_stack.model": "模型",
@@ -190,7 +192,7 @@ export const ZH_CN = {
   "network_stack.breaks_at": "输入 {input} → 在 {layer} 处出错",
   "network_stack.fix": "修改建议：",
 
-  // ---- 手写数字实验室
+  // ---- digit lab
   "digit_lab.title": "手写数字实验室",
   "digit_lab.subtitle": "写一个数字，看网络如何识别它",
   "digit_lab.pad": "在这里写一个数字",
