@@ -9,6 +9,9 @@ in the static rendered book, without a kernel and without a network.
 - ``DigitLab``         draw a digit, watch a trained network read it (feature maps, receptive fields)
 
 Their labels speak the page's language, English or Chinese (``i18n.js``; ``set_language``).
+What they report back to Python (``formula``, ``error``, ``calculation``, ``diagnosis`` …) stays
+English, word for word as ``cnnlab.shapes`` and ``trace`` write it: the page never shows those
+values, it writes its own text from the string tables (English: the same words).
 Each is an anywidget whose JavaScript (``*.js`` next to this file) repeats the arithmetic
 of ``cnnlab.shapes``; with a kernel, the Python side computes the same values too.
 

@@ -3,6 +3,7 @@
 // and its size, the padding and the stride. Computed in the browser by grids.js.
 
 import { convolveCell, formatValue, pairOf, sizesOf } from "./grids.js";
+import { languageOf, translator } from "./i18n.js";
 import { convOutputSize } from "./shapes.js";
 import { button, errorBox, gridField, h, intField, numberField, numberGrid, save } from "./ui.js";
 
@@ -22,30 +23,31 @@ function layout(model) {
   const stride = model.get("stride");
   try {
     const [rows, cols] = pairOf(convOutputSize(...sizesOf(input, kernel), stride, padding));
-    return { input, kernel, padding, stride, rows, cols, total: rows * cols, error: "" };
+    return { input, kernel, padding, stride, rows, cols, total: rows * cols, error: null };
   } catch (error) {
     if (error.name !== "ShapeError") throw error;
-    return { input, kernel, padding, stride, rows: 0, cols: 0, total: 0, error: error.message };
+    return { input, kernel, padding, stride, rows: 0, cols: 0, total: 0, error: error.said };
   }
 }
 
 function render({ model, el }) {
-  const input = gridField(model, "input", "input (one row per line)", { maxSize: MAX_INPUT });
-  const kernel = gridField(model, "kernel", "kernel values", { maxSize: MAX_KERNEL });
+  const t = translator(languageOf(model));
+  const input = gridField(model, "input", t("ui.input_grid"), { maxSize: MAX_INPUT });
+  const kernel = gridField(model, "kernel", t("conv_stepper.kernel_values"), { maxSize: MAX_KERNEL });
   const kernelSize = intField(
-    "kernel size",
+    t("ui.kernel_size"),
     model.get("kernel").length,
     (n) => save(model, "kernel", resizeKernel(model.get("kernel"), n)),
     {
       min: 1,
       max: MAX_KERNEL,
       strict: true,
-      hint: `k×k, at most ${MAX_KERNEL}; new cells are 0`,
+      hint: t("conv_stepper.kernel_size_hint", { most: MAX_KERNEL }),
       param: "kernel_size",
     },
   );
-  const padding = numberField(model, "padding", "padding", { min: 0, hint: "zeros added on each side" });
-  const stride = numberField(model, "stride", "stride", { min: 1 });
+  const padding = numberField(model, "padding", t("ui.padding"), { min: 0, hint: t("shapes.hint.zeros") });
+  const stride = numberField(model, "stride", t("ui.stride"), { min: 1 });
   const error = errorBox();
   const status = h("div", { class: "cl-status", "data-testid": "status", "aria-live": "polite" });
   const calculation = h("div", { class: "cl-formula", "data-testid": "calculation" });
@@ -57,27 +59,27 @@ function render({ model, el }) {
   const stop = () => {
     if (timer !== null) clearInterval(timer);
     timer = null;
-    play.textContent = "▶ play";
-    play.setAttribute("aria-label", "play");
+    play.textContent = t("conv_stepper.play_button");
+    play.setAttribute("aria-label", t("conv_stepper.play"));
   };
-  const reset = button("⟲ reset", "reset", () => {
+  const reset = button(t("conv_stepper.reset_button"), t("conv_stepper.reset"), () => {
     stop();
     go(0);
   });
-  const back = button("◀ back", "previous step", () => {
+  const back = button(t("conv_stepper.back_button"), t("conv_stepper.back"), () => {
     stop();
     go(Math.max(0, current - 1));
   });
-  const next = button("step ▶", "next step", () => {
+  const next = button(t("conv_stepper.next_button"), t("conv_stepper.next"), () => {
     stop();
     go(current + 1);
   });
-  const play = button("▶ play", "play", () => {
+  const play = button(t("conv_stepper.play_button"), t("conv_stepper.play"), () => {
     if (timer !== null) return stop();
     const { total } = layout(model);
     if (current >= total - 1) go(0);
-    play.textContent = "❚❚ pause";
-    play.setAttribute("aria-label", "pause");
+    play.textContent = t("conv_stepper.pause_button");
+    play.setAttribute("aria-label", t("conv_stepper.pause"));
     timer = setInterval(() => {
       const last = layout(model).total - 1;
       if (current >= last) stop();
@@ -87,7 +89,7 @@ function render({ model, el }) {
 
   el.classList.add("cnnlab-widget", "cnnlab-conv-stepper");
   el.replaceChildren(
-    h("div", { class: "cl-title" }, "Convolution stepper", h("span", { text: "one output cell at a time" })),
+    h("div", { class: "cl-title" }, t("conv_stepper.title"), h("span", { text: t("conv_stepper.subtitle") })),
     h("div", { class: "cl-controls" }, input.field, kernel.field),
     h(
       "div",
@@ -108,7 +110,7 @@ function render({ model, el }) {
     padding.sync();
     stride.sync();
     const g = layout(model);
-    error.show(g.error);
+    error.show(g.error ? t(g.error) : "");
     el.classList.toggle("cl-invalid", Boolean(g.error));
     const step = Math.min(Math.max(model.get("step"), 0), Math.max(g.total - 1, 0));
     current = step;
@@ -126,19 +128,19 @@ function render({ model, el }) {
       calculation.textContent = "";
       stage.replaceChildren(
         numberGrid(g.input.length, g.input[0].length, (r, c) => ({ text: formatValue(g.input[r][c]) }), {
-          caption: "input",
+          caption: t("conv_stepper.input"),
         }),
       );
       return;
     }
     if (Math.max(height, width, g.rows, g.cols) > MAX_DRAWN) {
       stop();
-      status.textContent = `output ${g.rows}×${g.cols}`;
+      status.textContent = t("ui.output", { rows: g.rows, cols: g.cols });
       calculation.textContent = "";
       stage.replaceChildren(
         h("p", {
           class: "cl-note",
-          text: `A padded input of ${height}×${width} is too large to step through here (at most ${MAX_DRAWN}×${MAX_DRAWN}).`,
+          text: t("conv_stepper.too_large", { height, width, most: MAX_DRAWN }),
         }),
       );
       return;
@@ -160,13 +162,19 @@ function render({ model, el }) {
           corner: here ? `×${formatValue(g.kernel[r - cell.top][c - cell.left])}` : null,
         };
       },
-      { caption: `input ${g.input.length}×${g.input[0].length}${p ? `, padding ${p}` : ""}` },
+      {
+        caption: t(p ? "ui.input_padded" : "ui.input", {
+          height: g.input.length,
+          width: g.input[0].length,
+          padding: p,
+        }),
+      },
     );
     const kernelGrid = numberGrid(
       kh,
       kw,
       (r, c) => ({ text: formatValue(g.kernel[r][c]), class: "cl-kernel" }),
-      { caption: `kernel ${kh}×${kw}` },
+      { caption: t("conv_stepper.kernel", { height: kh, width: kw }) },
     );
     const outputGrid = numberGrid(
       g.rows,
@@ -177,7 +185,7 @@ function render({ model, el }) {
         const value = convolveCell(g.input, g.kernel, g.stride, p, r, c).value;
         return { text: formatValue(value), class: `cl-out ${index === step ? "cl-current" : ""}` };
       },
-      { caption: `output ${g.rows}×${g.cols}`, className: "cl-output-grid" },
+      { caption: t("ui.output", { rows: g.rows, cols: g.cols }), className: "cl-output-grid" },
     );
     stage.replaceChildren(
       inputGrid,
@@ -186,10 +194,16 @@ function render({ model, el }) {
       h("span", { class: "cl-times", text: "=" }),
       outputGrid,
     );
-    status.textContent =
-      `output cell ${step + 1} of ${g.total}, out[${row}, ${col}] (counting from 0, as Python does): ` +
-      `window on rows ${cell.top}–${cell.top + kh - 1}, ` +
-      `columns ${cell.left}–${cell.left + kw - 1} of the padded input`;
+    status.textContent = t("conv_stepper.status", {
+      number: step + 1,
+      total: g.total,
+      row,
+      col,
+      top: cell.top,
+      bottom: cell.top + kh - 1,
+      left: cell.left,
+      right: cell.left + kw - 1,
+    });
     calculation.textContent = cell.text;
   };
   model.on("change", update);

@@ -3,12 +3,14 @@
 // Everything runs here, in the page (digit_net.js); Python only exported the trained network.
 
 import { base64Bytes, decodeWeights, fieldOf, forward, mnistImage } from "./digit_net.js";
-import { colourBar, maxAbs, paint, paintGray } from "./digit_paint.js";
+import { colourBar, filterPanels, maxAbs, paint, paintGray } from "./digit_paint.js";
+import { languageOf, translator } from "./i18n.js";
 import { button, h, save } from "./ui.js";
 
 const PAD = 280; // the drawing pad's own pixels (shown smaller or larger by CSS)
 
 function render({ model, el }) {
+  const t = translator(languageOf(model));
   const layers = model.get("layers");
   const net = { layers, input_shape: [1, 1, 28, 28], mean: model.get("mean"), std: model.get("std") };
   const weights = decodeWeights(model.get("weights"), model.get("dtype"));
@@ -27,7 +29,7 @@ function render({ model, el }) {
     width: PAD,
     height: PAD,
     role: "img",
-    "aria-label": "draw a digit",
+    "aria-label": t("digit_lab.pad"),
     "data-testid": "pad",
   });
   const padContext = pad.getContext("2d", { willReadFrequently: true });
@@ -104,7 +106,7 @@ function render({ model, el }) {
           height: rows,
           "data-layer": index,
           "data-channel": c,
-          "aria-label": spatial ? `${layer.name} map ${c}` : `${layer.name} values`,
+          "aria-label": t(spatial ? "digit_lab.map" : "digit_lab.values", { layer: layer.name, channel: c }),
         });
         const box = h("div", { class: "cl-map-box" }, canvas);
         if (spatial) {
@@ -134,46 +136,6 @@ function render({ model, el }) {
     });
   };
 
-  const buildFilters = () => {
-    filtersBox.replaceChildren();
-    layers.forEach((layer, index) => {
-      if (layer.kind !== "conv") return;
-      const [kh, kw] = layer.kernel_size;
-      const [O, C] = [layer.out_channels, layer.in_channels];
-      const size = kh * kw;
-      const scale = maxAbs(weights, layer.weight, layer.weight + O * C * size);
-      // One input channel: the filters side by side; more: one row per filter, a column per channel.
-      const columns = C === 1 ? Math.min(O, 8) : Math.min(C, 8);
-      const grid = h("div", {
-        class: "cl-filter-grid",
-        style: `grid-template-columns: repeat(${columns}, auto)`,
-      });
-      const shown = Math.min(O, C === 1 ? O : 16);
-      for (let o = 0; o < shown; o += 1) {
-        for (let c = 0; c < Math.min(C, 8); c += 1) {
-          const canvas = h("canvas", {
-            class: "cl-filter",
-            width: kw,
-            height: kh,
-            title: `filter ${o}, input channel ${c}`,
-          });
-          paint(canvas, weights, kh, kw, scale, layer.weight + (o * C + c) * size);
-          grid.append(canvas);
-        }
-      }
-      const more = shown < O || C > 8 ? ` (first ${shown} filters, ${Math.min(C, 8)} of ${C} channels)` : "";
-      filtersBox.append(
-        h(
-          "details",
-          { class: "cl-filter-layer", open: index === 0 ? true : null },
-          h("summary", { text: `${layer.name}: ${O} filters of ${C}×${kh}×${kw}${more}` }),
-          colourBar(scale),
-          C === 1 ? null : h("div", { class: "cl-filter-note", text: "rows: filters, columns: channels" }),
-          grid,
-        ),
-      );
-    });
-  };
 
   // ---- receptive field
   const place = (node, rows, cols, height, width) => {
@@ -193,7 +155,7 @@ function render({ model, el }) {
     if (!selected) {
       seenField.hidden = true;
       seenFull.hidden = true;
-      fieldText.textContent = "Hover over or tap a cell of any feature map to see its receptive field.";
+      fieldText.textContent = t("digit_lab.field_hint");
       return;
     }
     const { layer, row, col, channel } = selected;
@@ -204,15 +166,20 @@ function render({ model, el }) {
     seenField.dataset.rows = rows.join("-");
     seenField.dataset.cols = cols.join("-");
     seenField.dataset.size = field.size.join("x");
-    const padded =
-      field.rows[0] < 0 || field.cols[0] < 0 || field.rows[1] > 27 || field.cols[1] > 27
-        ? " Its dashed part lies in the padding (zeros)."
-        : "";
+    const padded = field.rows[0] < 0 || field.cols[0] < 0 || field.rows[1] > 27 || field.cols[1] > 27;
     const target = mapViews[layer];
-    fieldText.textContent =
-      `${layers[layer].name}, map ${channel}, row ${row}, column ${col} (from 0) sees input rows ` +
-      `${rows[0]}–${rows[1]}, columns ${cols[0]}–${cols[1]}: a receptive field of ` +
-      `${field.size[0]} × ${field.size[1]} pixels.${padded}`;
+    fieldText.textContent = t(padded ? "digit_lab.field_padded" : "digit_lab.field", {
+      layer: layers[layer].name,
+      channel,
+      row,
+      col,
+      top: rows[0],
+      bottom: rows[1],
+      left: cols[0],
+      right: cols[1],
+      height: field.size[0],
+      width: field.size[1],
+    });
     for (const view of mapViews.slice(0, layer + 1)) {
       if (!view.spatial) continue;
       const inner =
@@ -240,7 +207,7 @@ function render({ model, el }) {
     paintGray(seen, pixels);
     seen.dataset.pixels = Array.from(pixels).join(",");
     const top = result.predicted;
-    prediction.textContent = `prediction: ${top}`;
+    prediction.textContent = t("digit_lab.prediction", { digit: top });
     result.probabilities.forEach((p, digit) => {
       const { row, fill, value } = barRows[digit];
       fill.style.width = `${(100 * p).toFixed(2)}%`;
@@ -251,7 +218,7 @@ function render({ model, el }) {
     for (const view of mapViews) {
       const { values } = result.outputs[view.index];
       const scale = maxAbs(values);
-      view.bar.replaceChildren(colourBar(scale));
+      view.bar.replaceChildren(colourBar(scale, t));
       const size = view.rows * view.cols;
       view.canvases.forEach(({ canvas }, c) => paint(canvas, values, view.rows, view.cols, scale, c * size));
     }
@@ -302,14 +269,14 @@ function render({ model, el }) {
   pad.addEventListener("pointerup", finish);
   pad.addEventListener("pointercancel", finish);
 
-  const clear = button("clear", "clear the drawing", () => {
+  const clear = button(t("digit_lab.clear"), t("digit_lab.clear_label"), () => {
     strokes = [];
     redrawPad();
     pixels = new Float32Array(784);
     schedule();
     sendImage();
   });
-  const undo = button("undo", "undo the last stroke", () => {
+  const undo = button(t("digit_lab.undo"), t("digit_lab.undo_label"), () => {
     strokes.pop();
     redrawPad();
     pixels = strokes.length ? readPad() : new Float32Array(784);
@@ -334,24 +301,22 @@ function render({ model, el }) {
         "data-testid": `example-${i}`,
         "data-label": example.label,
         "data-predicted": example.predicted,
-        "aria-label": `example: a ${example.label}${wrong ? `, read as ${example.predicted}` : ""}`,
+        "aria-label": t(wrong ? "digit_lab.example_wrong" : "digit_lab.example", example),
         onclick: () => loadExample(example),
       },
       wrong ? `${example.label} → ${example.predicted}` : String(example.label),
     );
   });
 
-  const byteText = `${model.get("model_name")}: ${weights.length.toLocaleString("en")} weights as ${model.get(
-    "dtype",
-  )}, ${Math.round(model.get("bytes_added") / 1024)} KB in this page; it runs here, in your browser.`;
+  const byteText = t("digit_lab.bytes", {
+    model: model.get("model_name"),
+    weights: weights.length.toLocaleString("en"),
+    dtype: model.get("dtype"),
+    kb: Math.round(model.get("bytes_added") / 1024),
+  });
   el.classList.add("cnnlab-widget", "cnnlab-digit-lab");
   el.replaceChildren(
-    h(
-      "div",
-      { class: "cl-title" },
-      "Digit lab",
-      h("span", { text: "draw a digit, watch the network read it" }),
-    ),
+    h("div", { class: "cl-title" }, t("digit_lab.title"), h("span", { text: t("digit_lab.subtitle") })),
     h(
       "div",
       { class: "cl-lab-top" },
@@ -364,30 +329,35 @@ function render({ model, el }) {
       h(
         "div",
         { class: "cl-seen-column" },
-        h("div", { class: "cl-caption", text: "what the network receives (28 × 28)" }),
+        h("div", { class: "cl-caption", text: t("digit_lab.seen") }),
         seenBox,
         prediction,
       ),
-      h("div", { class: "cl-bars-column" }, h("div", { class: "cl-caption", text: "probabilities" }), bars),
+      h(
+        "div",
+        { class: "cl-bars-column" },
+        h("div", { class: "cl-caption", text: t("digit_lab.probabilities") }),
+        bars,
+      ),
     ),
     examples.length
       ? h(
           "div",
-          { class: "cl-examples", role: "group", "aria-label": "examples from the test set" },
-          h("span", { class: "cl-caption", text: "test digits (a → b: a misread as b): " }),
+          { class: "cl-examples", role: "group", "aria-label": t("digit_lab.examples_label") },
+          h("span", { class: "cl-caption", text: t("digit_lab.examples") }),
           exampleButtons,
         )
       : null,
     fieldText,
-    h("div", { class: "cl-caption", text: "feature maps of every layer (one colour scale per layer)" }),
+    h("div", { class: "cl-caption", text: t("digit_lab.maps") }),
     mapsBox,
-    h("div", { class: "cl-caption", text: "learned filters (blue negative, red positive)" }),
+    h("div", { class: "cl-caption", text: t("digit_lab.filters_caption") }),
     filtersBox,
     h("p", { class: "cl-bytes", "data-testid": "bytes", text: byteText }),
   );
   el.cnnlabForward = () => forward(net, weights, pixels); // for benchmarks and tests
   buildMaps();
-  buildFilters();
+  filtersBox.replaceChildren(...filterPanels(layers, weights, t));
   redrawPad();
   if (pixels.some((v) => v > 0)) showExampleOnPad(pixels);
   showField();

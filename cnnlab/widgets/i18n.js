@@ -33,7 +33,30 @@ export function fill(template, values = {}) {
 
 // t = translator("zh_CN"); t("ui.clear") → the Chinese word; a key missing from the table
 // falls back to English, a key missing from both is shown as itself (never a blank widget).
+// t also takes a message (see below) instead of a key, and values that are messages are
+// rendered in the same language first.
 export function translator(language) {
   const table = TABLES[normalLanguage(language)];
-  return (key, values = {}) => fill(table[key] ?? EN[key] ?? key, values);
+  const t = (key, values = {}) => {
+    if (isMessage(key)) return t(key.key, key.values);
+    const filled = {};
+    for (const [name, value] of Object.entries(values)) filled[name] = isMessage(value) ? t(value) : value;
+    return fill(table[key] ?? EN[key] ?? key, filled);
+  };
+  return t;
+}
+
+// A message: a key of the tables with its values, computed once and shown later in the
+// widget's language (shapes.js and network.js describe errors so). Values may be messages.
+export function message(key, values = {}) {
+  return { key, values };
+}
+
+export function isMessage(value) {
+  return value !== null && typeof value === "object" && typeof value.key === "string";
+}
+
+// The English text of a message: what the Python twin of a JavaScript function says.
+export function english(item) {
+  return translator("en")(item);
 }

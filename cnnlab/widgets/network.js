@@ -4,8 +4,11 @@
 // object {name, type, kind, ...settings} written from cnnlab.trace rows; propagate() gives each
 // layer's output shape, the first layer that breaks, and trace's diagnosis with the fix.
 // tests/test_widget_parity.py checks it against the Python side, and that against PyTorch.
+// Diagnoses are lines of messages (i18n.js): `diagnosis` is their English text, Python's word for
+// word; `says` the lines themselves, which the widget shows in the page's language.
 
-import { ShapeError, explain } from "./shapes.js";
+import { english, message } from "./i18n.js";
+import { ShapeError, TOO_LARGE, explain, inDimension } from "./shapes.js";
 
 const product = (numbers) => numbers.reduce((a, b) => a * b, 1);
 const sameShape = (a, b) =>
@@ -48,11 +51,12 @@ export function poolCode(type, layer) {
   return `${start}${shortSetting(kernel)}${options})`;
 }
 
+// The layer cannot run: `says` (lines, each a message) tells why, `fix` what to change.
 class Breaks extends Error {
-  constructor(diagnosis, fix = "") {
+  constructor(says, fix = "") {
+    const diagnosis = says.map(english).join("\n");
     super(diagnosis);
-    this.diagnosis = diagnosis;
-    this.fix = fix;
+    Object.assign(this, { says, diagnosis, fix });
   }
 }
 
@@ -63,62 +67,55 @@ function origin(rows, names, shape, received) {
     if (row.input_shape.length > shape.length) {
       const dims = row.input_shape.slice(1);
       const factors =
-        dims.length >= 2 ? `${dims[0]} channels × ${dims.slice(1).join(" × ")}` : dims.join(" × ");
-      return (
-        `The ${received} come from row ${number} (${names[number - 1]}), which flattened the ` +
-        `tensor of shape ${shapeText(row.input_shape)}: ${factors} = ${received}.`
-      );
+        dims.length >= 2
+          ? message("network.channels_times", { channels: dims[0], rest: dims.slice(1).join(" × ") })
+          : dims.join(" × ");
+      const flattened = shapeText(row.input_shape);
+      const name = names[number - 1];
+      return message("network.from_flatten", { received, number, name, flattened, factors });
     }
   }
   if (rows.length > 1 && sameShape(rows[rows.length - 2].output_shape, shape)) {
-    return (
-      `The ${received} come from row ${rows.length - 1} (${names[rows.length - 2]}), ` +
-      `with output ${shapeText(shape)}.`
-    );
+    const [number, name] = [rows.length - 1, names[rows.length - 2]];
+    return message("network.from_row", { received, number, name, shape: shapeText(shape) });
   }
-  return `The ${received} are the last dimension of the tensor of shape ${shapeText(shape)}.`;
+  return message("network.last_dimension", { received, shape: shapeText(shape) });
 }
 
 function linearMismatch(where, layer, shape, rows, names) {
   const expected = layer.in_features;
   const out = layer.out_features;
   let received = shape[shape.length - 1];
-  const lines = [
-    `${where} expects ${expected} input features (nn.Linear(${expected}, ${out})) ` +
-      `but received ${received}.`,
-  ];
+  const lines = [message("network.linear_features", { where, expected, out, received })];
   if (shape.length > 2) {
     // forgot to flatten: a linear layer only sees the last dimension
     const flat = product(shape.slice(1));
-    lines.push(
-      `It received the tensor of shape ${shapeText(shape)} unflattened, and a linear layer ` +
-        `only looks at the last dimension (${received}). Flatten each example first: ` +
-        `torch.flatten(x, 1) gives ${shapeText([shape[0], flat])}.`,
-    );
+    const flattened = shapeText([shape[0], flat]);
+    lines.push(message("network.unflattened", { shape: shapeText(shape), received, flattened }));
     received = flat;
   } else {
     lines.push(origin(rows, names, shape, received));
   }
-  if (received === expected) return new Breaks(lines.join("\n"), "torch.flatten(x, 1)"); // flattening is the fix
-  return new Breaks(lines.join("\n"), `nn.Linear(${received}, ${out})`);
+  if (received === expected) return new Breaks(lines, "torch.flatten(x, 1)"); // flattening is the fix
+  return new Breaks(lines, `nn.Linear(${received}, ${out})`);
 }
 
 function channelSource(rows, names, shape) {
   if (rows.length > 1 && sameShape(rows[rows.length - 2].output_shape, shape)) {
-    return `the output of row ${rows.length - 1} (${names[rows.length - 2]})`;
+    return message("network.source_row", { number: rows.length - 1, name: names[rows.length - 2] });
   }
-  if (rows.length === 1) {
-    return "the input itself; if your images have more channels, trace with them in input_size";
-  }
-  return "the tensor it was given";
+  if (rows.length === 1) return message("network.source_input");
+  return message("network.source_given");
 }
 
 function channelMismatch(where, layer, shape, rows, names) {
   const received = shape[shape.length - 3];
+  const [expected, source] = [layer.in_channels, channelSource(rows, names, shape)];
   return new Breaks(
-    `${where} expects ${layer.in_channels} input channels but received ${received}: the ` +
-      `tensor of shape ${shapeText(shape)} is ${channelSource(rows, names, shape)}.\nEach filter has one ` +
-      `slice per input channel, so in_channels must equal the channels coming in.`,
+    [
+      message("network.channels", { where, expected, received, shape: shapeText(shape), source }),
+      message("network.channels_why"),
+    ],
     convCode(layer.type, received, layer.out_channels, layer),
   );
 }
@@ -127,7 +124,7 @@ function channelMismatch(where, layer, shape, rows, names) {
 function sizeOrigin(rows, names, shape) {
   const earlier = rows.slice(0, -1);
   if (earlier.length === 0 || earlier[0].input_shape.length !== shape.length) {
-    return "The size is the input's: a larger input, or less padding removed, makes it fit.";
+    return message("network.size_of_input");
   }
   const rank = Math.max(shape.length - 2, 1);
   const last = (s) => s.slice(s.length - rank);
@@ -141,10 +138,11 @@ function sizeOrigin(rows, names, shape) {
     )
     .map(([, text]) => text);
   const size = last(earlier[0].input_shape).join(" × ");
-  const list =
-    shrinking.length > 1 ? `${shrinking.slice(0, -1).join(", ")} and ${shrinking.at(-1)}` : shrinking[0];
-  const by = shrinking.length ? ` by row${shrinking.length > 1 ? "s" : ""} ${list}` : "";
-  return `The input of size ${size} was shrunk to ${last(shape).join(" × ")}${by}.`;
+  const shrunk = last(shape).join(" × ");
+  if (shrinking.length === 0) return message("network.shrunk", { size, shrunk });
+  if (shrinking.length === 1) return message("network.shrunk_by_row", { size, shrunk, row: shrinking[0] });
+  const [list, final] = [shrinking.slice(0, -1).join(", "), shrinking.at(-1)];
+  return message("network.shrunk_by_rows", { size, shrunk, list, last: final });
 }
 
 const uniform = (layer, shape) =>
@@ -155,10 +153,7 @@ const uniform = (layer, shape) =>
 
 function explainLayer(where, layer, shape, rows, names) {
   if (shape.length < 3) {
-    throw new Breaks(
-      `${where} does not fit its input of shape ${shapeText(shape)}: ` +
-        `it needs an input with 2 spatial dimensions after the channels.`,
-    );
+    throw new Breaks([message("network.needs_2d", { where, shape: shapeText(shape) })]);
   }
   try {
     return explain([shape[shape.length - 2], shape[shape.length - 1]], layer.kernel_size, {
@@ -171,13 +166,12 @@ function explainLayer(where, layer, shape, rows, names) {
     });
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    let reason = error.message.split("; use")[0];
-    if (uniform(layer, shape) && reason.startsWith("height: ")) reason = reason.slice("height: ".length);
-    const origin = reason.includes("larger than") ? `\n${sizeOrigin(rows, names, shape)}` : "";
-    throw new Breaks(
-      `${where} does not fit its input of shape ${shapeText(shape)}: ${reason}.${origin}`,
-      null, // propagate() tries settings for the fix
-    );
+    // the reason without the advice ("use …"); "height: " only when height and width differ
+    const named = error.dimension === 0 && uniform(layer, shape) ? null : error.dimension;
+    const reason = inDimension(named, error.reason);
+    const lines = [message("network.does_not_fit", { where, shape: shapeText(shape), reason })];
+    if (TOO_LARGE.includes(error.reason.key)) lines.push(sizeOrigin(rows, names, shape));
+    throw new Breaks(lines, null); // propagate() tries settings for the fix
   }
 }
 
@@ -236,17 +230,20 @@ function reshape(where, layer, shape) {
   const known = product(target.filter((n) => n !== -1));
   if (target.includes(-1) && known && numbers % known === 0) target[target.indexOf(-1)] = numbers / known;
   if (product(target) !== numbers || target.includes(-1)) {
-    throw new Breaks(
-      `${where} cannot give the tensor of shape ${shapeText(shape)} ` +
-        `(${numbers.toLocaleString("en-US")} numbers) the shape ${shapeText(layer.shape)}: RuntimeError: ` +
-        `shape '[${layer.shape.join(", ")}]' is invalid for input of size ${numbers}`,
-      "torch.flatten(x, 1)",
-    );
+    const values = {
+      where,
+      shape: shapeText(shape),
+      numbers: numbers.toLocaleString("en-US"),
+      target: shapeText(layer.shape),
+      error: `RuntimeError: shape '[${layer.shape.join(", ")}]' is invalid for input of size ${numbers}`,
+    };
+    throw new Breaks([message("network.reshape", values)], "torch.flatten(x, 1)");
   }
   return target;
 }
 
-// One layer: [output shape, formula or null], or a thrown Breaks (checked in trace's order).
+// One layer: [output shape, formula or null, formula lines as messages or null], or a thrown
+// Breaks (checked in trace's order).
 function step(layer, shape, rows, names) {
   const kind = layer.kind;
   const where = `${layer.name} (${layer.type})`;
@@ -261,14 +258,14 @@ function step(layer, shape, rows, names) {
   if (isConv || kind === "max_pool" || kind === "avg_pool") {
     const explanation = explainLayer(where, layer, shape, rows, names);
     const channels = isConv ? layer.out_channels : shape[shape.length - 3];
-    return [[...shape.slice(0, -3), channels, ...explanation.output], explanation.lines.join("\n")];
+    const out = [...shape.slice(0, -3), channels, ...explanation.output];
+    return [out, explanation.lines.join("\n"), explanation.says];
   }
   if (kind === "batch_norm" && shape[1] !== layer.num_features) {
-    throw new Breaks(
-      `${where} normalizes ${layer.num_features} channels but received ${shape[1]}: the tensor of ` +
-        `shape ${shapeText(shape)} is ${channelSource(rows, names, shape)}.`,
-      `nn.${layer.type}(${shape[1]})`,
-    );
+    const [expected, received, source] = [layer.num_features, shape[1], channelSource(rows, names, shape)];
+    const values = { where, expected, received, shape: shapeText(shape), source };
+    const says = message("network.normalizes", values);
+    throw new Breaks([says], `nn.${layer.type}(${shape[1]})`);
   }
   if (kind === "flatten") {
     const [start, end] = [layer.start_dim, layer.end_dim].map(
@@ -280,10 +277,8 @@ function step(layer, shape, rows, names) {
   if (kind === "adaptive") return [[...shape.slice(0, -2), ...layer.output_size], null];
   if (kind === "fixed") {
     if (!sameShape(shape, layer.input_shape)) {
-      throw new Breaks(
-        `${where} cannot be recomputed here: it was traced with the input ` +
-          `${shapeText(layer.input_shape)}, now it gets ${shapeText(shape)}; trace the changed model.`,
-      );
+      const [traced, now] = [shapeText(layer.input_shape), shapeText(shape)];
+      throw new Breaks([message("network.fixed", { where, traced, now })]);
     }
     return [layer.output_shape, null];
   }
@@ -305,7 +300,8 @@ export function parameterCount(layer) {
   return layer.params ?? 0;
 }
 
-// Every layer's output shape, up to the first that breaks: {rows, broken, diagnosis, fix, output_shape}.
+// Every layer's output shape, up to the first that breaks: {rows, broken, diagnosis, fix, output_shape}
+// as network.py computes them, and `says`: the diagnosis (and each row's formula) as messages.
 export function propagate(layers, inputShape) {
   const rows = [];
   const names = layers.map((layer) => layer.name);
@@ -314,41 +310,44 @@ export function propagate(layers, inputShape) {
     const row = { input_shape: shape, output_shape: null, formula: null, params: parameterCount(layer) };
     rows.push(row);
     try {
-      [shape, row.formula] = step(layer, shape, rows, names);
+      [shape, row.formula, row.says = null] = step(layer, shape, rows, names);
       row.output_shape = shape;
     } catch (error) {
       if (!(error instanceof Breaks)) throw error;
       const fix = error.fix === null ? sizeFix(layers, index, inputShape, shape) : error.fix;
-      return { rows, broken: index, diagnosis: error.diagnosis, fix, output_shape: null };
+      const { diagnosis, says } = error;
+      return { rows, broken: index, diagnosis, says, fix, output_shape: null };
     }
   }
   const batch = inputShape[0];
   const index = rows.findIndex((row) => row.input_shape[0] === batch && row.output_shape[0] !== batch);
   if (shape[0] !== batch && index >= 0) {
     // it ran, but mixed the examples of the batch (cnnlab.diagnosis.batch_mismatch)
-    const diagnosis = batchMismatch(layers[index], rows[index], batch, shape);
-    return { rows, broken: index, diagnosis, fix: "torch.flatten(x, 1)", output_shape: null };
+    const says = [batchMismatch(layers[index], rows[index], batch, shape)];
+    const diagnosis = english(says[0]);
+    return { rows, broken: index, diagnosis, says, fix: "torch.flatten(x, 1)", output_shape: null };
   }
-  return { rows, broken: -1, diagnosis: "", fix: "", output_shape: shape };
+  return { rows, broken: -1, diagnosis: "", says: [], fix: "", output_shape: shape };
 }
 
 function batchMismatch(layer, row, batch, output) {
   const before = row.input_shape;
   const after = row.output_shape;
   const perExample = product(before.slice(1));
+  const count = perExample.toLocaleString("en-US");
   const values =
     before.length > 2
-      ? `${shapeText(before.slice(1))} = ${perExample.toLocaleString("en-US")} values`
-      : `${perExample.toLocaleString("en-US")} values`;
+      ? message("network.values_of_shape", { shape: shapeText(before.slice(1)), count })
+      : message("network.values", { count });
   const what =
     after.length > 1
-      ? `turns the batch of ${batch} examples into ${after[0]} rows: each example's ${values} are split ` +
-        `into rows of ${product(after.slice(1)).toLocaleString("en-US")}, so rows mix values of ` +
-        `different examples.`
-      : `turns the batch of ${batch} examples into one vector of ` +
-        `${after[0].toLocaleString("en-US")} values: the examples are no longer apart.`;
-  return (
-    `${layer.name} (${layer.type}) ${what} The model's output ${shapeText(output)} has ${output[0]} rows ` +
-    `for ${batch} inputs: the loss would compare them with the wrong labels.`
-  );
+      ? message("network.batch_rows", {
+          batch,
+          rows: after[0],
+          values,
+          size: product(after.slice(1)).toLocaleString("en-US"),
+        })
+      : message("network.batch_vector", { batch, count: after[0].toLocaleString("en-US") });
+  const where = `${layer.name} (${layer.type})`;
+  return message("network.batch_mixed", { where, what, output: shapeText(output), rows: output[0], batch });
 }

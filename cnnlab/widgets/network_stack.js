@@ -2,27 +2,15 @@
 // every shape after it update; the first layer that breaks is highlighted, with trace's
 // diagnosis and the fix. Recomputed in the browser by network.js: no kernel needed.
 
+import { languageOf, translator } from "./i18n.js";
 import { propagate, shapeText } from "./network.js";
 import { button, h, intField, save, uid } from "./ui.js";
 
-// The settings a reader may edit, by kind: [setting, visible label].
+// The settings a reader may edit, by kind; each one's label is "network_stack.setting.<setting>".
 const EDITABLE = {
-  conv: [
-    ["in_channels", "in channels"],
-    ["out_channels", "out channels"],
-    ["kernel_size", "kernel size"],
-    ["stride", "stride"],
-    ["padding", "padding"],
-  ],
-  max_pool: [
-    ["kernel_size", "kernel size"],
-    ["stride", "stride"],
-    ["padding", "padding"],
-  ],
-  linear: [
-    ["in_features", "in features"],
-    ["out_features", "out features"],
-  ],
+  conv: ["in_channels", "out_channels", "kernel_size", "stride", "padding"],
+  max_pool: ["kernel_size", "stride", "padding"],
+  linear: ["in_features", "out_features"],
 };
 EDITABLE.conv_transpose = EDITABLE.conv;
 EDITABLE.avg_pool = EDITABLE.max_pool;
@@ -37,9 +25,10 @@ function setLayers(model, change) {
 }
 
 // One table row per layer (and one for its formula), built once per model; update() fills them in.
-function buildRows(model, tbody) {
+function buildRows(model, tbody, t) {
   const rows = model.get("layers").map((layer, index) => {
-    const fields = (EDITABLE[layer.kind] || []).map(([key, text]) => {
+    const fields = (EDITABLE[layer.kind] || []).map((key) => {
+      const text = t(`network_stack.setting.${key}`);
       const value = square(layer[key]);
       if (value === null || typeof value === "string") {
         return h("label", {}, text, h("code", { text: JSON.stringify(layer[key]) }));
@@ -57,7 +46,11 @@ function buildRows(model, tbody) {
               }
             });
           }),
-        { name: `${layer.name} ${text}`, min: key === "padding" ? 0 : 1, strict: true },
+        {
+          name: t("network_stack.setting_of", { layer: layer.name, setting: text }),
+          min: key === "padding" ? 0 : 1,
+          strict: true,
+        },
       );
       return { key, control };
     });
@@ -94,6 +87,7 @@ function buildRows(model, tbody) {
 }
 
 function render({ model, el }) {
+  const t = translator(languageOf(model));
   const pickId = uid("model");
   const pick = h(
     "select",
@@ -114,17 +108,19 @@ function render({ model, el }) {
     for (const i of dimensions) shape[i] = value;
     save(model, "input_shape", shape);
   };
-  const size = intField("input size", model.get("input_shape")[2], (n) => setInput([2, 3], n), {
+  const size = intField(t("ui.input_size"), model.get("input_shape")[2], (n) => setInput([2, 3], n), {
     min: 1,
-    name: "input size",
     param: "input_size",
   });
-  const channels = intField("input channels", model.get("input_shape")[1], (n) => setInput([1], n), {
-    min: 1,
-    name: "input channels",
-    param: "input_channels",
-  });
-  const reset = button("⟲ reset", "reset the model", () => choose(model.get("model_name")));
+  const channels = intField(
+    t("network_stack.input_channels"),
+    model.get("input_shape")[1],
+    (n) => setInput([1], n),
+    { min: 1, param: "input_channels" },
+  );
+  const reset = button(t("network_stack.reset_button"), t("network_stack.reset"), () =>
+    choose(model.get("model_name")),
+  );
   const summary = h("div", { class: "cl-output-row" });
   const diagnosis = h("div", { class: "cnnlab-error", role: "alert", "data-testid": "error", hidden: true });
   const fix = h("div", { class: "cl-fix", "data-testid": "fix", hidden: true });
@@ -138,7 +134,9 @@ function render({ model, el }) {
       h(
         "tr",
         {},
-        ["#", "layer", "settings", "output shape", "params"].map((t) => h("th", { text: t })),
+        ["number", "layer", "settings", "output_shape", "params"].map((name) =>
+          h("th", { text: t(`network_stack.column.${name}`) }),
+        ),
       ),
     ),
     tbody,
@@ -149,13 +147,13 @@ function render({ model, el }) {
     h(
       "div",
       { class: "cl-title" },
-      "Network shape stack",
-      h("span", { text: "change a layer, watch the shapes" }),
+      t("network_stack.title"),
+      h("span", { text: t("network_stack.subtitle") }),
     ),
     h(
       "div",
       { class: "cl-controls" },
-      h("div", { class: "cnnlab-field" }, h("label", { for: pickId, text: "model" }), pick),
+      h("div", { class: "cnnlab-field" }, h("label", { for: pickId, text: t("network_stack.model") }), pick),
       size.field,
       channels.field,
       h("div", { class: "cl-buttons" }, reset),
@@ -172,7 +170,7 @@ function render({ model, el }) {
     const structure = `${model.get("model_name")}|${layers.map((l) => l.name).join(",")}`;
     if (structure !== built) {
       tbody.replaceChildren();
-      rows = buildRows(model, tbody);
+      rows = buildRows(model, tbody, t);
       built = structure;
     }
     pick.value = model.get("model_name");
@@ -189,40 +187,34 @@ function render({ model, el }) {
       row.tr.classList.toggle("cl-after", result.broken >= 0 && i > result.broken);
       row.formulaRow.classList.toggle("cl-after", result.broken >= 0 && i > result.broken);
       const out = computed && computed.output_shape;
-      row.shapeCell.textContent = out ? shapeText(out) : i === result.broken ? "breaks here" : "—";
+      const broken = i === result.broken ? t("network_stack.breaks_here") : "—";
+      row.shapeCell.textContent = out ? shapeText(out) : broken;
       row.tr.classList.toggle(
         "cl-changed",
         Boolean(out && layer.output_shape && shapeText(out) !== shapeText(layer.output_shape)),
       );
       row.paramsCell.textContent = computed ? computed.params.toLocaleString("en-US") : "";
-      row.formula.textContent = computed && computed.formula ? computed.formula.replaceAll("\n", "; ") : "";
+      const formula = computed && computed.says ? computed.says.map((line) => t(line)) : [];
+      row.formula.textContent = formula.join("; ");
       row.formulaRow.hidden = !row.formula.textContent;
       row.tr.classList.toggle("cl-has-formula", !row.formulaRow.hidden);
       if (computed && !seen.has(layer.name)) total += computed.params;
       seen.add(layer.name);
     });
-    const input = `input ${shapeText(shape)}`;
-    summary.replaceChildren(
+    // the summary's words around its two bold parts: "input (1, 1, 28, 28) → output <b> · N parameters"
+    const input = shapeText(shape);
+    const [before, after] =
       result.broken < 0
-        ? h(
-            "span",
-            { "data-testid": "output-shape" },
-            `${input} → output `,
-            h("b", { text: shapeText(result.output_shape) }),
-            ` · ${total.toLocaleString("en-US")} parameters`,
-          )
-        : h(
-            "span",
-            { "data-testid": "output-shape" },
-            `${input} → breaks at `,
-            h("b", { text: layers[result.broken].name }),
-          ),
-    );
+        ? t("network_stack.runs", { input, total: total.toLocaleString("en-US") }).split("{output}")
+        : t("network_stack.breaks_at", { input }).split("{layer}");
+    const bold = result.broken < 0 ? shapeText(result.output_shape) : layers[result.broken].name;
+    const text = h("span", { "data-testid": "output-shape" }, before, h("b", { text: bold }), after);
+    summary.replaceChildren(text);
     el.classList.toggle("cl-invalid", result.broken >= 0);
     diagnosis.hidden = result.broken < 0;
-    diagnosis.textContent = result.diagnosis;
+    diagnosis.textContent = result.says.map((line) => t(line)).join("\n");
     fix.hidden = !result.fix; // trace's diagnosis says what is wrong; the fix comes apart
-    fix.replaceChildren("Fix: ", h("code", { text: result.fix }));
+    fix.replaceChildren(t("network_stack.fix"), h("code", { text: result.fix }));
   };
   model.on("change", update);
   update();

@@ -3,6 +3,7 @@
 // its window and, for max pooling, the cell it chose.
 
 import { formatValue, pairOf, poolCell, sizesOf } from "./grids.js";
+import { languageOf, translator } from "./i18n.js";
 import { poolOutputSize } from "./shapes.js";
 import { checkField, errorBox, gridField, h, numberField, numberGrid, save } from "./ui.js";
 
@@ -12,28 +13,29 @@ const MAX_DRAWN = 16; // larger padded grids are described, not drawn
 function outputSize(grid, kernelSize, stride, padding, ceilMode) {
   try {
     const size = poolOutputSize(...sizesOf(grid), kernelSize, stride, padding, 1, ceilMode);
-    return { size: pairOf(size), error: "" };
+    return { size: pairOf(size), error: null };
   } catch (error) {
     if (error.name !== "ShapeError") throw error;
-    return { size: [0, 0], error: error.message };
+    return { size: [0, 0], error: error.said };
   }
 }
 
 function render({ model, el }) {
-  const input = gridField(model, "grid", "input (one row per line)", { maxSize: MAX_INPUT });
-  const kernel = numberField(model, "kernel_size", "window (kernel size)", {
+  const t = translator(languageOf(model));
+  const input = gridField(model, "grid", t("ui.input_grid"), { maxSize: MAX_INPUT });
+  const kernel = numberField(model, "kernel_size", t("pooling_explorer.window"), {
     min: 1,
-    hint: "the window is k×k",
+    hint: t("pooling_explorer.window_hint"),
   });
-  const stride = numberField(model, "stride", "stride", {
+  const stride = numberField(model, "stride", t("ui.stride"), {
     min: 1,
-    hint: "PyTorch's default: the kernel size",
+    hint: t("pooling_explorer.stride_hint"),
   });
-  const padding = numberField(model, "padding", "padding", {
+  const padding = numberField(model, "padding", t("ui.padding"), {
     min: 0,
-    hint: "at most half the window; max pooling ignores it, average pooling counts it as 0",
+    hint: t("pooling_explorer.padding_hint"),
   });
-  const ceil = checkField(model, "ceil_mode", "ceil_mode", { hint: "round the output size up" });
+  const ceil = checkField(model, "ceil_mode", "ceil_mode", { hint: t("pooling_explorer.ceil_hint") });
   const error = errorBox();
   const size = h("output", { class: "cl-output", "data-testid": "output-size", "aria-live": "polite" });
   const maxText = h("div", { class: "cl-formula", "data-testid": "max-calculation" });
@@ -42,7 +44,12 @@ function render({ model, el }) {
 
   el.classList.add("cnnlab-widget", "cnnlab-pooling-explorer");
   el.replaceChildren(
-    h("div", { class: "cl-title" }, "Pooling explorer", h("span", { text: "max or average of each window" })),
+    h(
+      "div",
+      { class: "cl-title" },
+      t("pooling_explorer.title"),
+      h("span", { text: t("pooling_explorer.subtitle") }),
+    ),
     h(
       "div",
       { class: "cl-controls" },
@@ -56,7 +63,7 @@ function render({ model, el }) {
     h(
       "div",
       { class: "cl-result" },
-      h("div", { class: "cl-output-row" }, h("span", { text: "output size" }), size),
+      h("div", { class: "cl-output-row" }, h("span", { text: t("ui.output_size") }), size),
       maxText,
       averageText,
       error.box,
@@ -74,12 +81,13 @@ function render({ model, el }) {
       error: message,
     } = outputSize(grid, k, s, model.get("padding"), ceilMode);
     const p = message ? 0 : model.get("padding");
-    error.show(message);
+    error.show(message ? t(message) : "");
     el.classList.toggle("cl-invalid", Boolean(message));
     size.textContent = message ? "—" : `${rows} × ${cols}`;
     const [height, width] = [grid.length + 2 * p, grid[0].length + 2 * p];
-    const extras = `${p ? `, padding ${p}` : ""}${ceilMode ? ", ceil_mode" : ""}`;
-    const windowText = `window ${k}×${k}, stride ${s}${extras}`;
+    const windowKey = p ? "pooling_explorer.window_padded" : "pooling_explorer.window_text";
+    const windowText = t(windowKey, { k, s, p }) + (ceilMode ? t("pooling_explorer.ceil_mode") : "");
+    const inputKey = p ? "pooling_explorer.input_padded" : "pooling_explorer.input";
     const inputGrid = (chosen) =>
       numberGrid(
         height,
@@ -94,7 +102,7 @@ function render({ model, el }) {
             class: `${padded ? "cl-pad" : ""} ${inWindow ? "cl-window" : ""} ${isMax ? "cl-chosen" : ""}`,
           };
         },
-        { caption: `input ${grid.length}×${grid[0].length}${p ? ` (· padding)` : ""}; ${windowText}` },
+        { caption: t(inputKey, { height: grid.length, width: grid[0].length, window: windowText }) },
       );
     if (message || Math.max(height, width) > MAX_DRAWN) {
       maxText.textContent = "";
@@ -104,7 +112,7 @@ function render({ model, el }) {
           ? inputGrid(null)
           : h("p", {
               class: "cl-note",
-              text: `A padded input of ${height}×${width} is too large to draw here.`,
+              text: t("pooling_explorer.too_large", { height, width }),
             }),
       );
       return;
@@ -125,7 +133,7 @@ function render({ model, el }) {
             {
               type: "button",
               class: `cnnlab-cell cl-out ${picked ? "cl-current" : ""}`,
-              "aria-label": `${kind} pooling output row ${r}, column ${c} (from 0): ${formatValue(value)}`,
+              "aria-label": t(`pooling_explorer.${kind}_cell`, { row: r, col: c, value: formatValue(value) }),
               "aria-pressed": picked ? "true" : "false",
               "data-cell": `${kind}-${r}-${c}`,
               onclick: () => save(model, "selected", [r, c]),
@@ -134,7 +142,7 @@ function render({ model, el }) {
           );
         },
         {
-          caption: `${kind === "max" ? "max" : "average"} pooling: output ${rows}×${cols}`,
+          caption: t(`pooling_explorer.${kind}_output`, { rows, cols }),
           className: `cl-${kind}-grid`,
         },
       );
@@ -147,8 +155,8 @@ function render({ model, el }) {
     );
     if (focused) stage.querySelector(`[data-cell="${focused}"]`)?.focus(); // keep the keyboard's place
     const where = `out[${r0}, ${c0}]`;
-    maxText.textContent = `max pooling ${where}:      ${chosen.maxText}`;
-    averageText.textContent = `average pooling ${where}:  ${chosen.averageText}`;
+    maxText.textContent = t("pooling_explorer.max_text", { where, text: chosen.maxText });
+    averageText.textContent = t("pooling_explorer.average_text", { where, text: chosen.averageText });
   };
   model.on("change", update);
   update();

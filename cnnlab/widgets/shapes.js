@@ -4,18 +4,33 @@
 // the same refused settings, the same error messages and the same formula text.
 // tests/test_widget_parity.py checks that on thousands of settings with node.
 // Every widget of cnnlab.widgets inlines this file, so the static book needs no Python.
+// Errors are messages of the string tables (i18n.js): the English table writes Python's text,
+// word for word; a widget shows them in the page's language.
 //
 // A size is a number or a [height, width] pair; padding may also be "same" or "valid".
 // Padding is counted per side, as in PyTorch.
 
+import { english, message } from "./i18n.js";
+
+// A refused setting: `reason` (a message), in which dimension (`dimension`: 0 height, 1 width,
+// null when the size is one number), and `advice` (a message saying "use …", or null).
+// `message` is the English text, as Python's ValueError says it.
 export class ShapeError extends Error {
-  constructor(message) {
-    super(message);
+  constructor(reason, { dimension = null, advice = null } = {}) {
+    const said = advice ? message("shapes.reason_advice", { reason, advice }) : reason;
+    const whole = inDimension(dimension, said);
+    super(english(whole));
     this.name = "ShapeError";
+    Object.assign(this, { reason, dimension, advice, said: whole });
   }
 }
 
-const DIMENSIONS = ["height", "width"];
+// "height: …" when the size is a pair (the dimension as a message), else the text alone.
+export function inDimension(dimension, text) {
+  if (dimension === null) return text;
+  const name = message(dimension === 0 ? "shapes.height" : "shapes.width");
+  return message("shapes.in_dimension", { dimension: name, text });
+}
 
 // How Python prints a value in an error message (repr).
 export function pyRepr(value) {
@@ -35,24 +50,27 @@ function asPair(name, value) {
   if (Array.isArray(value) && value.length === 2 && value.every(Number.isInteger)) {
     return [value[0], value[1]];
   }
-  throw new ShapeError(`${name} must be an int or an (height, width) pair, got ${pyRepr(value)}`);
+  throw new ShapeError(message("shapes.not_pair", { name, value: pyRepr(value) }));
 }
 
+// The dimension an error names: its index when the size is a pair, else null.
 function where(dim, paired) {
-  return paired ? `${DIMENSIONS[dim]}: ` : "";
+  return paired ? dim : null;
 }
 
+// `name` is a setting's name as typed in Python, or a message ("input size").
 function checkAtLeast(name, value, minimum, hint, at) {
   if (value < minimum) {
-    throw new ShapeError(`${at}${name} must be at least ${minimum}, got ${value} (${hint})`);
+    const reason = message("shapes.at_least", { name, minimum, value, hint: message(`shapes.hint.${hint}`) });
+    throw new ShapeError(reason, { dimension: at });
   }
 }
 
 function checkCommon(n, k, s, d, at) {
-  checkAtLeast("input size", n, 1, "an image needs at least one pixel", at);
-  checkAtLeast("kernel_size", k, 1, "the window covers k×k pixels", at);
-  checkAtLeast("stride", s, 1, "the window moves s pixels per step", at);
-  checkAtLeast("dilation", d, 1, "1 means a window without gaps", at);
+  checkAtLeast(message("shapes.input_size"), n, 1, "pixel", at);
+  checkAtLeast("kernel_size", k, 1, "window", at);
+  checkAtLeast("stride", s, 1, "step", at);
+  checkAtLeast("dilation", d, 1, "dilation", at);
 }
 
 // Zeros before and after that keep the size with stride 1 (PyTorch puts an odd extra one after).
@@ -61,12 +79,23 @@ export function samePadding(k, d) {
   return [floorDiv(total, 2), total - floorDiv(total, 2)];
 }
 
+// The keys of the reasons that say a window is larger than the padded input.
+export const TOO_LARGE = [
+  "shapes.kernel_too_large",
+  "shapes.dilated_kernel_too_large",
+  "shapes.pool_too_large",
+  "shapes.dilated_pool_too_large",
+];
+
 function tooLarge(n, p, k, d, at) {
   const span = d * (k - 1) + 1;
-  const kernel = d === 1 ? `kernel ${k}` : `kernel ${k} with dilation ${d} spans ${span} pixels and`;
+  const key = d === 1 ? "shapes.kernel_too_large" : "shapes.dilated_kernel_too_large";
   const need = Math.ceil((span - n) / 2);
   const padded = `${n} + 2·${p} = ${n + 2 * p}`;
-  return `${at}${kernel} is larger than the padded input ${padded}; use padding ≥ ${need}`;
+  return new ShapeError(message(key, { k, d, span, padded }), {
+    dimension: at,
+    advice: message("shapes.use_padding_at_least", { need }),
+  });
 }
 
 // ---------------------------------------------------------------- one dimension
@@ -76,16 +105,13 @@ function conv1d(n, k, s, p, d, at) {
   if (p === "valid") p = 0;
   if (p === "same") {
     if (s !== 1) {
-      throw new ShapeError(
-        `${at}padding='same' keeps the output as large as the input, which PyTorch only ` +
-          `does for stride 1, got stride ${s}; give a number instead, ` +
-          `e.g. padding=${floorDiv(d * (k - 1), 2)}`,
-      );
+      const reason = message("shapes.same_needs_stride_1", { s, p: floorDiv(d * (k - 1), 2) });
+      throw new ShapeError(reason, { dimension: at });
     }
     return n; // 'same' pads d·(k − 1) in total, so the window always fits
   }
-  checkAtLeast("padding", p, 0, "zeros added on each side", at);
-  if (n + 2 * p < d * (k - 1) + 1) throw new ShapeError(tooLarge(n, p, k, d, at));
+  checkAtLeast("padding", p, 0, "zeros", at);
+  if (n + 2 * p < d * (k - 1) + 1) throw tooLarge(n, p, k, d, at);
   return floorDiv(n + 2 * p - d * (k - 1) - 1, s) + 1;
 }
 
@@ -99,42 +125,43 @@ function poolUnchecked(n, k, s, p, d, ceilMode) {
 
 function pool1d(n, k, s, p, d, ceilMode, at) {
   checkCommon(n, k, s, d, at);
-  checkAtLeast("padding", p, 0, "zeros added on each side", at);
+  checkAtLeast("padding", p, 0, "zeros", at);
   const half = floorDiv(k, 2);
   if (p > half) {
-    throw new ShapeError(
-      `${at}pooling padding must be at most half the kernel: padding ${p} > ${k} // 2 = ` +
-        `${half}; use padding ≤ ${half} (or a larger kernel)`,
-    );
+    throw new ShapeError(message("shapes.pool_padding", { p, k, half }), {
+      dimension: at,
+      advice: message("shapes.use_pool_padding", { half }),
+    });
   }
   const out = poolUnchecked(n, k, s, p, d, ceilMode);
   if (out < 1) {
     const span = d * (k - 1) + 1;
-    const window = d === 1 ? `window ${k}` : `window ${k} with dilation ${d} spans ${span} pixels and`;
-    throw new ShapeError(
-      `${at}pooling ${window} is larger than the padded input ${n} + 2·${p} = ${n + 2 * p}, ` +
-        `so the output would be empty; use a kernel ≤ ${n + 2 * p}`,
-    );
+    const key = d === 1 ? "shapes.pool_too_large" : "shapes.dilated_pool_too_large";
+    const padded = `${n} + 2·${p} = ${n + 2 * p}`;
+    throw new ShapeError(message(key, { k, d, span, padded }), {
+      dimension: at,
+      advice: message("shapes.use_kernel_at_most", { size: n + 2 * p }),
+    });
   }
   return out;
 }
 
 function transpose1d(n, k, s, p, op, d, at) {
   checkCommon(n, k, s, d, at);
-  checkAtLeast("padding", p, 0, "zeros removed from each side of the output", at);
-  checkAtLeast("output_padding", op, 0, "extra rows added at the end", at);
+  checkAtLeast("padding", p, 0, "cropped", at);
+  checkAtLeast("output_padding", op, 0, "extra", at);
   if (op >= s && op >= d) {
-    throw new ShapeError(
-      `${at}output_padding must be smaller than stride or dilation: output_padding ${op} ` +
-        `≥ stride ${s} and ≥ dilation ${d}; use output_padding ≤ ${Math.max(s, d) - 1}`,
-    );
+    throw new ShapeError(message("shapes.output_padding", { op, s, d }), {
+      dimension: at,
+      advice: message("shapes.use_output_padding", { most: Math.max(s, d) - 1 }),
+    });
   }
   const out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
   if (out < 1) {
-    throw new ShapeError(
-      `${at}padding ${p} removes too much: (n − 1)·s − 2·p + d·(k − 1) + output_padding + 1 ` +
-        `= ${out}; use padding ≤ ${floorDiv((n - 1) * s + d * (k - 1) + op, 2)}`,
-    );
+    throw new ShapeError(message("shapes.removes_too_much", { p, out }), {
+      dimension: at,
+      advice: message("shapes.use_padding_at_most", { most: floorDiv((n - 1) * s + d * (k - 1) + op, 2) }),
+    });
   }
   return out;
 }
@@ -144,10 +171,8 @@ function transpose1d(n, k, s, p, op, d, at) {
 function paddingPair(padding, allowStrings) {
   if (typeof padding === "string") {
     if (!allowStrings || (padding !== "valid" && padding !== "same")) {
-      const allowed = allowStrings
-        ? "an int, an (height, width) pair, 'valid' or 'same'"
-        : "an int or an (height, width) pair";
-      throw new ShapeError(`padding must be ${allowed}, got ${pyRepr(padding)}`);
+      const key = allowStrings ? "shapes.padding_or_name" : "shapes.padding_number";
+      throw new ShapeError(message(key, { value: pyRepr(padding) }));
     }
     return [padding, padding];
   }
@@ -219,30 +244,29 @@ export function convTransposeOutputSize(
 
 function convText(n, k, s, before, after, d, out) {
   const pad = before === after ? `2·${before}` : `${before} + ${after}`;
-  return `⌊(${n} + ${pad} − ${d}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out}`;
+  const formula = `⌊(${n} + ${pad} − ${d}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out}`;
+  return message("shapes.formula", { formula });
 }
 
+// A formula line: a message (the formula, and in words why ceil_mode drops a window).
 function poolText(n, k, s, p, d, ceilMode, out) {
   const [left, right] = ceilMode ? ["⌈", "⌉"] : ["⌊", "⌋"];
   const rounded = ceilMode
     ? floorDiv(n + 2 * p - d * (k - 1) - 1 + s - 1, s) + 1
     : poolUnchecked(n, k, s, p, d, false);
-  let text = `${left}(${n} + 2·${p} − ${d}·(${k} − 1) − 1) / ${s}${right} + 1 = ${rounded}`;
-  if (rounded !== out) {
-    const start = (rounded - 1) * s;
-    text +=
-      `, but the last window would start at ${start} ≥ ${n} + ${p} (in the padding),` +
-      ` so it is dropped: ${out}`;
-  }
-  return text;
+  const formula = `${left}(${n} + 2·${p} − ${d}·(${k} − 1) − 1) / ${s}${right} + 1 = ${rounded}`;
+  if (rounded === out) return message("shapes.formula", { formula });
+  return message("shapes.window_dropped", { formula, start: (rounded - 1) * s, n, p, out });
 }
 
 function transposeText(n, k, s, p, op, d, out) {
-  return `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}`;
+  const formula = `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}`;
+  return message("shapes.formula", { formula });
 }
 
 // The output-size formula of `layer` with the numbers filled in, as cnnlab.shapes.explain:
-// returns {layer, lines, output}; invalid settings throw a ShapeError with Python's message.
+// returns {layer, lines, output, says}: `lines` in English as Python writes them, `says` the same
+// lines as messages (i18n.js); invalid settings throw a ShapeError with Python's message.
 export function explain(
   size,
   kernelSize,
@@ -250,12 +274,10 @@ export function explain(
 ) {
   const pooling = layer === "max_pool" || layer === "avg_pool";
   if (!["conv", "max_pool", "avg_pool", "conv_transpose"].includes(layer)) {
-    throw new ShapeError(
-      `layer must be 'conv', 'max_pool', 'avg_pool' or 'conv_transpose', ` + `got ${pyRepr(layer)}`,
-    );
+    throw new ShapeError(message("shapes.unknown_layer", { value: pyRepr(layer) }));
   }
   if (layer === "avg_pool" && asPair("dilation", dilation).some((v) => v !== 1)) {
-    throw new ShapeError(`average pooling has no dilation (nn.AvgPool2d), got dilation=${pyRepr(dilation)}`);
+    throw new ShapeError(message("shapes.avg_pool_dilation", { value: pyRepr(dilation) }));
   }
   if (stride === null) stride = pooling ? kernelSize : 1;
   let output;
@@ -281,9 +303,9 @@ export function explain(
     if (pooling) return poolText(n[i], k[i], s[i], p[i], d[i], ceilMode, out[i]);
     return transposeText(n[i], k[i], s[i], p[i], op[i], d[i], out[i]);
   });
-  const lines =
-    paired && texts[0] !== texts[1] ? texts.map((text, i) => `${DIMENSIONS[i]}: ${text}`) : [texts[0]];
-  return { layer, lines, output };
+  const same = english(texts[0]) === english(texts[1]);
+  const says = paired && !same ? texts.map((text, i) => inDimension(i, text)) : [texts[0]];
+  return { layer, lines: says.map(english), output, says };
 }
 
 // Padding (before, after) that explain draws for one dimension: "same" may be uneven.
@@ -302,9 +324,7 @@ export function receptiveField(layers) {
   let [size, jump, start] = [1, 1, 0];
   return layers.map((layer, number) => {
     if (!Array.isArray(layer) || layer.length !== 4) {
-      throw new ShapeError(
-        `layer ${number}: give (kernel_size, stride, padding, dilation), got ${pyRepr(layer)}`,
-      );
+      throw new ShapeError(message("shapes.field_layer", { number, value: pyRepr(layer) }));
     }
     const [k, s, p, d] = layer;
     const limits = [
@@ -315,10 +335,10 @@ export function receptiveField(layers) {
     ];
     for (const [name, value, minimum] of limits) {
       if (!Number.isInteger(value)) {
-        throw new ShapeError(`layer ${number}: ${name} must be an int, got ${pyRepr(value)}`);
+        throw new ShapeError(message("shapes.field_not_int", { number, name, value: pyRepr(value) }));
       }
       if (value < minimum) {
-        throw new ShapeError(`layer ${number}: ${name} must be at least ${minimum}, got ${value}`);
+        throw new ShapeError(message("shapes.field_at_least", { number, name, minimum, value }));
       }
     }
     size += (k - 1) * d * jump;

@@ -1,4 +1,8 @@
 // Small DOM helpers shared by every cnnlab widget: elements, labelled fields, grids, syncing.
+// Labels are given in the widget's language by the caller; what the helpers say themselves
+// (a grid field's hint and problems) comes from the string tables (i18n.js, keys "ui.…").
+
+import { languageOf, message, translator } from "./i18n.js";
 
 let counter = 0;
 
@@ -172,22 +176,24 @@ export function gridText(grid) {
   return grid.map((row) => row.map((v) => String(v)).join(" ")).join("\n");
 }
 
-// The grid typed in a grid field, or {error} saying what is wrong with it. Rows are lines (or
-// separated by ";"), values are separated by spaces or commas; at most maxSize rows and columns.
+// The grid typed in a grid field, or {error} saying what is wrong with it (a message, i18n.js).
+// Rows are lines (or separated by ";"), values are separated by spaces or commas; at most
+// maxSize rows and columns.
 export function parseGrid(text, maxSize) {
   const lines = text
     .split(/[\n;]/)
     .map((line) => line.trim())
     .filter((line) => line !== "");
-  if (lines.length === 0) return { error: "type at least one row of numbers" };
+  if (lines.length === 0) return { error: message("ui.grid_empty") };
   const rows = lines.map((line) => line.split(/[\s,]+/));
   const bad = rows.flat().find((v) => !/^[-+]?(\d+\.?\d*|\.\d+)$/.test(v) || Math.abs(Number(v)) > 1e6);
-  if (bad !== undefined) return { error: `"${bad}" is not a number (use numbers up to a million)` };
+  if (bad !== undefined) return { error: message("ui.grid_not_number", { value: bad }) };
   if (new Set(rows.map((row) => row.length)).size !== 1) {
-    return { error: `rows of equal length, please (got ${rows.map((row) => row.length).join(", ")})` };
+    return { error: message("ui.grid_ragged", { lengths: rows.map((row) => row.length).join(", ") }) };
   }
   if (rows.length > maxSize || rows[0].length > maxSize) {
-    return { error: `at most ${maxSize}×${maxSize} here (got ${rows.length}×${rows[0].length})` };
+    const values = { most: maxSize, rows: rows.length, cols: rows[0].length };
+    return { error: message("ui.grid_too_large", values) };
   }
   return { grid: rows.map((row) => row.map(Number)) };
 }
@@ -196,13 +202,14 @@ export function parseGrid(text, maxSize) {
 // not a rectangle of numbers (or too large to draw) marks the field invalid, says why, and changes
 // nothing; leaving the field puts back the grid in use.
 export function gridField(model, name, label, { maxSize = 10, hint = null } = {}) {
+  const t = translator(languageOf(model));
   const id = uid("grid");
   const input = h("textarea", {
     id,
     rows: 4,
     spellcheck: "false",
     autocomplete: "off",
-    title: hint || "one row per line, numbers separated by spaces",
+    title: hint || t("ui.grid_hint"),
     "data-param": name,
   });
   const problem = h("div", { class: "cl-field-problem", role: "status", hidden: true });
@@ -214,7 +221,7 @@ export function gridField(model, name, label, { maxSize = 10, hint = null } = {}
   };
   input.addEventListener("input", () => {
     const { grid, error } = parseGrid(input.value, maxSize);
-    mark(error);
+    mark(error ? t(error) : "");
     if (grid) save(model, name, grid);
   });
   input.addEventListener("change", () => {
