@@ -56,9 +56,9 @@ SAYS = {
         "too_large": "卷积核 40 比填充后的输入 28 + 2·2 = 32 还大；请使用 padding ≥ 6",
         "stepper_title": "卷积步进器", "next": "下一步", "second_cell": "第 2 个输出单元（共 9 个）",
         "pooling_title": "池化探索器", "max_cell": "最大池化输出第 1 行、第 0 列（从 0 开始）：9",
-        "max_text": "最大池化 out[1, 0]：", "stack_title": "网络形状堆栈",
+        "max_text": "最大池化 out[1, 0]：", "stack_title": "网络形状栈",
         "conv2_out": "backbone.conv2 的输出通道", "broken": "输入 (1, 1, 28, 28) → 在 head.fc1 处出错",
-        "fix": "修改建议：nn.Linear(800, 120)", "lab_title": "手写数字实验室", "prediction": "预测：",
+        "fix": "修改建议：nn.Linear(800, 120)", "lab_title": "数字实验室", "prediction": "预测：",
         "clear": "清除画板",
     },
 }
