@@ -14,7 +14,9 @@ never gives the answer away; the chapters keep worked solutions in collapsed cel
 The exercises that are pure questions (a number or one option) are data:
 ``cnnlab.exercises.questions`` holds them, ``cnnlab.exercises.quick`` grades them, and
 ``cnnlab.exercises.messages`` words every hint, one table keyed by message id. The page's
-quick checks (``cnnlab.widgets.quick_check``) grade the same questions in the browser.
+quick checks (``cnnlab.widgets.quick_check``) grade the same questions in the browser, in the
+book's Chinese edition with the words of ``messages_zh_cn`` and ``questions_zh_cn`` (the
+checkers in the notebooks stay English).
 
 >>> feedback = Feedback(True, "28 pixels: padding 2 on each side keeps the size.")
 >>> print(feedback)

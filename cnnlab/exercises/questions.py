@@ -81,7 +81,7 @@ def ex7_6_question(name: str = "") -> Question:
     per_value = cin * 9
     return Question(
         "ex7_6", f"nn.Conv2d({cin}, {cout}, kernel_size=3, padding=1) gets one image of {cin} × {size} × "
-                  "{size}. "
+                  f"{size}. "
         "How many multiply-adds does it compute (one per weight and output position; leave out the bias)?",
         answer=cout * size * size * per_value, right="ex7_6.right", fallback="ex7_6.fallback", whole=True,
         params={"in_channels": cin, "out_channels": cout, "size": size}, slips=(

@@ -2,8 +2,39 @@
 // cnnlab/exercises/quick.py (and the parsing cnnlab/exercises/answers.py) for typed text; both return
 // a message id and its parameters, and the wording comes from the one table the widget is given.
 // Progress is remembered per chapter in localStorage.
+// The widget speaks the page's language (i18n.js: languageOf): its own words come from
+// quick_strings_en.js / quick_strings_zh_CN.js, the questions' Chinese wording (prompts, options,
+// messages) from Python with the widget's data (`translations`, cnnlab/exercises/*_zh_cn.py).
 
+import { fill, languageOf } from "./i18n.js";
+import { QUICK_EN } from "./quick_strings_en.js";
+import { QUICK_ZH_CN } from "./quick_strings_zh_CN.js";
 import { h, uid } from "./ui.js";
+
+const QUICK_TABLES = { en: QUICK_EN, zh_CN: QUICK_ZH_CN };
+
+// The quick-check widget's own words in `language` ("en" or "zh_CN"; English for anything else).
+export function quickTable(language) {
+  return QUICK_TABLES[language] ?? QUICK_EN;
+}
+
+// t = quickWords("zh_CN"); t("quick.progress", {right: 1, total: 3}); a key missing from the table
+// falls back to English.
+export function quickWords(language) {
+  const table = quickTable(language);
+  return (key, values = {}) => fill(table[key] ?? QUICK_EN[key] ?? key, values);
+}
+
+// What one question shows in `language`: its prompt and its options' labels by key, from
+// `translation` (the widget's translations[language]: {questions: {id: {prompt, labels}}}), English
+// where it has none. Grading always uses the question's own data, never these words.
+export function wording(question, translation) {
+  const words = translation?.questions?.[question.id] ?? {};
+  const labels = Object.fromEntries(
+    question.choices.map((choice) => [choice.key, words.labels?.[choice.key] ?? choice.label]),
+  );
+  return { prompt: words.prompt ?? question.prompt, labels };
+}
 
 const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
 const NUMBER_TEXT = new RegExp(`^(${NUMBER})(?:\\s*/\\s*(${NUMBER}))?$`);
@@ -91,8 +122,7 @@ export function grade(question, answer) {
 
 // The message of a verdict in words: the template of its id with {name} filled in.
 export function messageText(messages, { message, params }) {
-  const template = messages[message] ?? message;
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return fill(messages[message] ?? message, params);
 }
 
 // ---------------------------------------------------------------- progress in localStorage
@@ -115,7 +145,7 @@ function saveProgress(key, progress) {
 
 // ---------------------------------------------------------------- the widget
 
-function questionView(question, messages, remembered, onAnswer) {
+function questionView(question, { messages, words, t }, remembered, onAnswer) {
   const feedback = h("div", { class: "cl-quick-feedback", role: "status", "data-testid": "quick-feedback" });
   let input;
   let read;
@@ -124,13 +154,13 @@ function questionView(question, messages, remembered, onAnswer) {
     const options = question.choices.map((choice) => {
       const id = uid(`quick-${choice.key}`);
       const radio = h("input", { id, type: "radio", name: group, value: choice.key });
-      const text = `${choice.key}) ${choice.label}`;
+      const text = `${choice.key}) ${words.labels[choice.key]}`;
       return h("label", { for: id, class: "cnnlab-choice" }, radio, h("span", { text }));
     });
     input = h(
       "fieldset",
       { class: "cnnlab-radios cl-quick-choices" },
-      h("legend", { text: "Your answer" }),
+      h("legend", { text: t("quick.answer") }),
       options,
     );
     read = () => input.querySelector("input:checked")?.value ?? "";
@@ -148,14 +178,14 @@ function questionView(question, messages, remembered, onAnswer) {
       "data-testid": "quick-answer",
       value: remembered ? remembered.answer : "",
     });
-    input = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: "Your answer" }), field);
+    input = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: t("quick.answer") }), field);
     read = () => field.value;
     field.addEventListener("keydown", (event) => {
       if (event.key === "Enter") check();
     });
   }
   const show = (result) => {
-    const verdictText = result.correct ? "✅ Right! " : "❌ Not yet. ";
+    const verdictText = t(result.correct ? "quick.right" : "quick.wrong");
     feedback.textContent = verdictText + messageText(messages, result);
     feedback.classList.toggle("cl-right", result.correct);
     feedback.classList.toggle("cl-wrong", !result.correct);
@@ -170,12 +200,12 @@ function questionView(question, messages, remembered, onAnswer) {
   return h(
     "div",
     { class: "cl-quick-question", "data-question": question.id },
-    h("p", { class: "cl-quick-prompt", text: question.prompt }),
+    h("p", { class: "cl-quick-prompt", text: words.prompt }),
     input,
     h(
       "button",
       { type: "button", class: "cnnlab-button", "data-testid": "quick-submit", onclick: check },
-      "Check",
+      t("quick.check"),
     ),
     feedback,
   );
@@ -184,7 +214,10 @@ function questionView(question, messages, remembered, onAnswer) {
 function render({ model, el }) {
   const chapter = model.get("chapter");
   const questions = model.get("questions");
-  const messages = model.get("messages");
+  const language = languageOf(model);
+  const t = quickWords(language);
+  const translation = (model.get("translations") ?? {})[language] ?? {};
+  const messages = { ...model.get("messages"), ...translation.messages };
   const key = `cnnlab-quick-checks:chapter-${chapter}`;
   const progress = loadProgress(key);
   const summary = h("div", {
@@ -194,8 +227,7 @@ function render({ model, el }) {
   });
   const showProgress = () => {
     const right = questions.filter((q) => progress[q.id]?.correct).length;
-    const kept = "answered right in this chapter (kept in this browser)";
-    summary.textContent = `${right} of ${questions.length} ${kept}`;
+    summary.textContent = t("quick.progress", { right, total: questions.length });
   };
   const onAnswer = (id, answer, result) => {
     progress[id] = { answer, correct: result.correct };
@@ -203,14 +235,17 @@ function render({ model, el }) {
     showProgress();
   };
   el.classList.add("cnnlab-widget", "cnnlab-quick-check");
+  el.lang = language === "zh_CN" ? "zh-CN" : "en";
   el.replaceChildren(
     h(
       "div",
       { class: "cl-title" },
-      "Quick check",
-      h("span", { text: `chapter ${chapter}, answered in the page` }),
+      t("quick.title"),
+      h("span", { text: t("quick.subtitle", { chapter }) }),
     ),
-    ...questions.map((q) => questionView(q, messages, progress[q.id], onAnswer)),
+    ...questions.map((q) =>
+      questionView(q, { messages, words: wording(q, translation), t }, progress[q.id], onAnswer),
+    ),
     summary,
   );
   showProgress();
