@@ -129,7 +129,7 @@ def test_a_chinese_page_asks_grades_and_counts_in_chinese(browser_page: Any, sit
     browser_page.add_init_script(CHINESE_PAGE)
     seen, quick = open_quick_check(browser_page, site, "book/03_padding")
     assert seen.page.evaluate("document.documentElement.lang") == "zh-CN"
-    expect(quick.locator(".cl-title")).to_contain_text("快速自测")
+    expect(quick.locator(".cl-title")).to_contain_text("随堂小测")
     expect(quick.locator(".cl-title")).to_contain_text("第 3 章")
     question = quick.locator('[data-question="ex3_2"]')
     expect(question.locator(".cl-quick-prompt")).to_have_text(PROMPTS_ZH_CN["ex3_2"])

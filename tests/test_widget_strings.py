@@ -24,9 +24,7 @@ from cnnlab.widgets.base import Widget
 WIDGETS = Path(__file__).resolve().parent.parent / "cnnlab" / "widgets"
 NODE = shutil.which("node")
 TABLES = {"strings_en.js", "strings_zh_CN.js"}
-# quick_check.js is converted by the quick-check part of issue 14, in its own branch: scanned once merged
-NOT_YET = {"quick_check.js"}
-SOURCES = sorted(p for p in WIDGETS.glob("*.js") if p.name not in TABLES | NOT_YET)
+SOURCES = sorted(p for p in WIDGETS.glob("*.js") if p.name not in TABLES)
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

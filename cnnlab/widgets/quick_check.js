@@ -2,28 +2,12 @@
 // cnnlab/exercises/quick.py (and the parsing cnnlab/exercises/answers.py) for typed text; both return
 // a message id and its parameters, and the wording comes from the one table the widget is given.
 // Progress is remembered per chapter in localStorage.
-// The widget speaks the page's language (i18n.js: languageOf): its own words come from
-// quick_strings_en.js / quick_strings_zh_CN.js, the questions' Chinese wording (prompts, options,
+// The widget speaks the page's language (i18n.js: languageOf): its own words come from the
+// string tables (strings_en.js / strings_zh_CN.js, "quick_check.*"), the questions' Chinese wording (prompts, options,
 // messages) from Python with the widget's data (`translations`, cnnlab/exercises/*_zh_cn.py).
 
-import { fill, languageOf } from "./i18n.js";
-import { QUICK_EN } from "./quick_strings_en.js";
-import { QUICK_ZH_CN } from "./quick_strings_zh_CN.js";
+import { fill, languageOf, translator } from "./i18n.js";
 import { h, uid } from "./ui.js";
-
-const QUICK_TABLES = { en: QUICK_EN, zh_CN: QUICK_ZH_CN };
-
-// The quick-check widget's own words in `language` ("en" or "zh_CN"; English for anything else).
-export function quickTable(language) {
-  return QUICK_TABLES[language] ?? QUICK_EN;
-}
-
-// t = quickWords("zh_CN"); t("quick.progress", {right: 1, total: 3}); a key missing from the table
-// falls back to English.
-export function quickWords(language) {
-  const table = quickTable(language);
-  return (key, values = {}) => fill(table[key] ?? QUICK_EN[key] ?? key, values);
-}
 
 // What one question shows in `language`: its prompt and its options' labels by key, from
 // `translation` (the widget's translations[language]: {questions: {id: {prompt, labels}}}), English
@@ -160,7 +144,7 @@ function questionView(question, { messages, words, t }, remembered, onAnswer) {
     input = h(
       "fieldset",
       { class: "cnnlab-radios cl-quick-choices" },
-      h("legend", { text: t("quick.answer") }),
+      h("legend", { text: t("quick_check.answer") }),
       options,
     );
     read = () => input.querySelector("input:checked")?.value ?? "";
@@ -178,14 +162,14 @@ function questionView(question, { messages, words, t }, remembered, onAnswer) {
       "data-testid": "quick-answer",
       value: remembered ? remembered.answer : "",
     });
-    input = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: t("quick.answer") }), field);
+    input = h("div", { class: "cnnlab-field" }, h("label", { for: id, text: t("quick_check.answer") }), field);
     read = () => field.value;
     field.addEventListener("keydown", (event) => {
       if (event.key === "Enter") check();
     });
   }
   const show = (result) => {
-    const verdictText = t(result.correct ? "quick.right" : "quick.wrong");
+    const verdictText = t(result.correct ? "quick_check.right" : "quick_check.wrong");
     feedback.textContent = verdictText + messageText(messages, result);
     feedback.classList.toggle("cl-right", result.correct);
     feedback.classList.toggle("cl-wrong", !result.correct);
@@ -205,7 +189,7 @@ function questionView(question, { messages, words, t }, remembered, onAnswer) {
     h(
       "button",
       { type: "button", class: "cnnlab-button", "data-testid": "quick-submit", onclick: check },
-      t("quick.check"),
+      t("quick_check.check"),
     ),
     feedback,
   );
@@ -215,7 +199,7 @@ function render({ model, el }) {
   const chapter = model.get("chapter");
   const questions = model.get("questions");
   const language = languageOf(model);
-  const t = quickWords(language);
+  const t = translator(language);
   const translation = (model.get("translations") ?? {})[language] ?? {};
   const messages = { ...model.get("messages"), ...translation.messages };
   const key = `cnnlab-quick-checks:chapter-${chapter}`;
@@ -227,7 +211,7 @@ function render({ model, el }) {
   });
   const showProgress = () => {
     const right = questions.filter((q) => progress[q.id]?.correct).length;
-    summary.textContent = t("quick.progress", { right, total: questions.length });
+    summary.textContent = t("quick_check.progress", { right, total: questions.length });
   };
   const onAnswer = (id, answer, result) => {
     progress[id] = { answer, correct: result.correct };
@@ -240,8 +224,8 @@ function render({ model, el }) {
     h(
       "div",
       { class: "cl-title" },
-      t("quick.title"),
-      h("span", { text: t("quick.subtitle", { chapter }) }),
+      t("quick_check.title"),
+      h("span", { text: t("quick_check.subtitle", { chapter }) }),
     ),
     ...questions.map((q) =>
       questionView(q, { messages, words: wording(q, translation), t }, progress[q.id], onAnswer),

@@ -255,4 +255,13 @@ export const EN = {
     "Its dashed part lies in the padding (zeros).",
   "digit_lab.bytes":
     "{model}: {weights} weights as {dtype}, {kb} KB in this page; it runs here, in your browser.",
+
+  // ---- quick checks (quick_check.js); the questions' own wording comes from Python with their data
+  "quick_check.title": "Quick check",
+  "quick_check.subtitle": "chapter {chapter}, answered in the page",
+  "quick_check.answer": "Your answer",
+  "quick_check.check": "Check",
+  "quick_check.right": "✅ Right! ",
+  "quick_check.wrong": "❌ Not yet. ",
+  "quick_check.progress": "{right} of {total} answered right in this chapter (kept in this browser)",
 };

@@ -222,4 +222,13 @@ export const ZH_CN = {
   "digit_lab.field_padded":
     "{layer} 第 {channel} 张特征图第 {row} 行、第 {col} 列（从 0 开始）看到的是输入的第 {top}–{bottom} 行、第 {left}–{right} 列：感受野为 {height} × {width} 像素。虚线部分落在填充（零）里。",
   "digit_lab.bytes": "{model}：{weights} 个权重，以 {dtype} 存储，在本页中占 {kb} KB；它就在这里、在你的浏览器中运行。",
+
+  // ---- quick checks (quick_check.js); the questions' own wording comes from Python with their data
+  "quick_check.title": "随堂小测",
+  "quick_check.subtitle": "第 {chapter} 章，直接在页面中作答",
+  "quick_check.answer": "你的答案",
+  "quick_check.check": "提交",
+  "quick_check.right": "✅ 答对了！",
+  "quick_check.wrong": "❌ 还不对。",
+  "quick_check.progress": "本章已答对 {right} / {total} 题（进度保存在本浏览器中）",
 };
