@@ -2,9 +2,10 @@
 
 The Chinese edition's quick checks show the prompts and options of
 ``cnnlab.exercises.questions_zh_cn``, the messages of ``cnnlab.exercises.messages_zh_cn`` and the
-widget's own words of the string tables (``strings_zh_CN.js``, ``quick_check.*``). Each must exist, keep the English
-``{placeholders}`` and numbers, be written in Chinese (with Chinese punctuation and a space
-between Chinese and Latin letters or digits), and reach the page (node runs quick_check.js).
+widget's own words of the string tables (``strings_zh_CN.js``, ``quick_check.*``). Each must
+exist, keep the English ``{placeholders}`` and numbers, be written in Chinese (with Chinese
+punctuation and a space between Chinese and Latin letters or digits), and reach the page (node
+runs quick_check.js).
 """
 
 from __future__ import annotations
