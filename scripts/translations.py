@@ -208,8 +208,7 @@ def refresh_catalogs(work: Path, locales: Path = LOCALES) -> None:
 
 def build_chinese(notebooks: Path, html: Path, work: Path) -> Path:
     """The Chinese edition from executed notebooks, into ``html`` (normally ``_build/html/zh_CN``)."""
-    source = source_tree(work / "src", notebooks, student=False,
-                         edit=lambda config: chinese_config(config))
+    source = source_tree(work / "src", notebooks, student=False, edit=chinese_config)
     return build(source, html)
 
 
